@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+# TCP State Lab.  `make` builds the tutorial's server and client.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+           -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Werror
+PREFIX  ?= /usr/local
+LIBEXEC := $(PREFIX)/libexec/tcplab
+
+PROGRAMS := server client
+COMMON   := common/lab.c
+HEADERS  := common/lab.h common/tcp_table.h
+SCRIPTS  := tcplab server-state.sh
+
+.PHONY: all test demo clean install uninstall
+
+all: $(PROGRAMS)
+
+server: server.c $(COMMON) $(HEADERS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ server.c $(COMMON) $(LDFLAGS)
+
+client: client.c $(COMMON) $(HEADERS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
+
+test: all
+	bats tests
+
+demo: all
+	./tcplab deps --install
+	./tcplab demo
+
+clean:
+	rm -f $(PROGRAMS)
+
+install: all
+	install -d $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(SCRIPTS) $(DESTDIR)$(LIBEXEC)/
+	install -d $(DESTDIR)$(LIBEXEC)/lab
+	install -m 644 lab/*.sh $(DESTDIR)$(LIBEXEC)/lab/
+	ln -sf ../libexec/tcplab/tcplab $(DESTDIR)$(PREFIX)/bin/tcplab
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tcplab
+	rm -rf $(DESTDIR)$(LIBEXEC)

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/* Port and address parsing, TCP state names, signals and "press any key". */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "tcp_table.h"
+
+volatile sig_atomic_t lab_signal;
+
+/* Accept 1-65535 written in decimal, nothing else. */
+int parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* Accept a dotted quad only (inet_pton rejects 300.1.1.1 and "1.2.3"). */
+int parse_ipv4(const char *s, struct in_addr *addr)
+{
+	return inet_pton(AF_INET, s, addr) == 1 ? 0 : -1;
+}
+
+void make_sockaddr(struct sockaddr_in *sa, struct in_addr addr, uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr = addr;
+	sa->sin_port = htons(port);
+}
+
+const char *format_sockaddr(const struct sockaddr_in *sa, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	if (inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof(ip)) == NULL)
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(buf, len, "%s:%u", ip, (unsigned)ntohs(sa->sin_port));
+	return buf;
+}
+
+/* For failure paths: close fd without losing the errno that explains why. */
+void close_keeping_errno(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
+/* The kernel's TCP_* state of a socket, or -1 if it cannot be read. */
+int tcp_state_of(int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+		return -1;
+	return info.tcpi_state;
+}
+
+/* The lab's name for a kernel state; unknown numbers print as STATE(n). */
+const char *tcp_state_name(int kernel_state)
+{
+	static char unknown[sizeof("STATE(-2147483648)")];
+
+	switch (kernel_state) {
+#define STATE_CASE(name, num, ss, rfc) \
+	case num:                      \
+		return #name;
+		TCP_STATES(STATE_CASE)
+#undef STATE_CASE
+	}
+	snprintf(unknown, sizeof(unknown), "STATE(%d)", kernel_state);
+	return unknown;
+}
+
+static void note_signal(int sig)
+{
+	lab_signal = sig;
+}
+
+/* No SA_RESTART: accept(), poll() and read() return EINTR so main can clean up. */
+void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = note_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int exit_status_for_signal(void)
+{
+	return 128 + lab_signal;
+}
+
+static void report_state_change(const char *who, int fd, int *last)
+{
+	int now = tcp_state_of(fd);
+
+	if (now < 0 || now == *last)
+		return;
+	printf("%s: connection is now %s\n", who, tcp_state_name(now));
+	*last = now;
+}
+
+/* Wait for one byte (or EOF) on stdin, watching watch_fd's state meanwhile. */
+static int read_key(const char *who, int watch_fd)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	int last = watch_fd >= 0 ? tcp_state_of(watch_fd) : -1;
+	char c;
+
+	for (;;) {
+		int n = poll(&pfd, 1, watch_fd >= 0 ? 100 : -1);
+
+		if (n < 0)
+			return -1;
+		if (n > 0)
+			return read(STDIN_FILENO, &c, 1) < 0 ? -1 : 0;
+		report_state_change(who, watch_fd, &last);
+	}
+}
+
+/*
+ * "Press any key": on a terminal any single key counts (raw mode, restored
+ * before returning, whatever happened); otherwise one byte or EOF does, so a
+ * pipe or FIFO can drive the program.  Returns 0, or -1 with errno set.
+ */
+int wait_for_keypress(const char *who, int watch_fd)
+{
+	struct termios saved, raw;
+	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	int rc, saved_errno;
+
+	if (tty) {
+		raw = saved;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	rc = read_key(who, watch_fd);
+	saved_errno = errno;
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	errno = saved_errno;
+	return rc;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by server.c and client.c: nothing socket-clever here. */
+#ifndef LAB_H
+#define LAB_H
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes: 0 done, 1 a call failed, 2 bad usage, 128+N stopped by signal N. */
+enum { EXIT_USAGE = 2 };
+
+/* Set by SIGINT, SIGTERM and SIGHUP; blocking calls then fail with EINTR. */
+extern volatile sig_atomic_t lab_signal;
+
+int parse_port(const char *s, uint16_t *port);
+int parse_ipv4(const char *s, struct in_addr *addr);
+void make_sockaddr(struct sockaddr_in *sa, struct in_addr addr, uint16_t port);
+const char *format_sockaddr(const struct sockaddr_in *sa, char *buf, size_t len);
+
+void close_keeping_errno(int fd);
+int tcp_state_of(int fd);
+const char *tcp_state_name(int kernel_state);
+
+void catch_signals(void);
+int exit_status_for_signal(void);
+int wait_for_keypress(const char *who, int watch_fd);
+
+#define ADDRSTRLEN sizeof("255.255.255.255:65535")
+
+#endif /* LAB_H */

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# Shared by tcplab and its parts: messages, checks, bounded waits.
+
+: "${TCPLAB_NS:=tcplab}"
+: "${TCPLAB_RUN:=/run/tcplab}"
+: "${WAIT_TIMEOUT:=10}"
+
+# The tutorial's addresses; they exist only inside the lab's namespace.
+# shellcheck disable=SC2034 # used by the other parts of tcplab
+SERVER_ADDR=192.168.100.100
+# shellcheck disable=SC2034
+SERVER_PORT=32000
+# shellcheck disable=SC2034
+CLIENT_ADDR=192.168.100.51
+# shellcheck disable=SC2034
+CLIENT_PORT=32089
+
+# Which Debian package brings each tool the lab runs.
+declare -A PACKAGE_OF=(
+	[ip]=iproute2 [ss]=iproute2 [ifconfig]=net-tools [iptables]=iptables
+	[watch]=procps [tmux]=tmux [gcc]=gcc [make]=make [bats]=bats
+)
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'tcplab: %s\n' "$*" >&2; }
+die() {
+	warn "$*"
+	exit 1
+}
+die_usage() {
+	warn "$*"
+	exit 2
+}
+
+need_root() {
+	((EUID == 0)) || die_usage "must run as root (network namespaces and iptables need it); try: sudo $0 $*"
+}
+
+# Exit 2 naming every missing tool and the package that brings it.
+need_tools() {
+	local tool missing=()
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || missing+=("$tool (apt-get install ${PACKAGE_OF[$tool]:-$tool})")
+	done
+	((${#missing[@]} == 0)) && return 0
+	local IFS=,
+	die_usage "missing: ${missing[*]}; or run: tcplab deps --install"
+}
+
+valid_ns_name() {
+	[[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$ ]]
+}
+
+ns_exists() {
+	[[ -e /run/netns/$1 ]]
+}
+
+need_lab() {
+	ns_exists "$TCPLAB_NS" || die_usage "lab '$TCPLAB_NS' is not up: run tcplab up"
+}
+
+in_lab() {
+	ip netns exec "$TCPLAB_NS" "$@"
+}
+
+# wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds or time is up.
+wait_for() {
+	local seconds=$1 tries
+	shift
+	for ((tries = seconds * 10; tries > 0; tries--)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# The state ss gives the exact socket LOCAL -> PEER in the lab ("" if none).
+# A listener's peer is 0.0.0.0:*.
+socket_state() {
+	in_lab ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1; exit }'
+}
+
+# socket_in STATE LOCAL PEER: true when ss shows that socket in STATE.
+socket_in() {
+	[[ $(socket_state "$2" "$3") == "$1" ]]
+}
+
+socket_gone() {
+	[[ -z $(socket_state "$1" "$2") ]]
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * server: the tutorial's blocking TCP server.  It listens on
+ * 192.168.100.100:32000, accepts one connection, then waits for a key before
+ * closing it, so every state of the connection can be watched with ss.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/lab.h"
+
+#define SERVER_IP_ADDRESS "192.168.100.100"
+#define SERVER_PORT 32000
+#define BACKLOG 10
+
+struct options {
+	struct sockaddr_in listen_on;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: server [-a ADDR] [-p PORT]\n"
+		"\n"
+		"Listen on ADDR:PORT, accept one connection, then close it and\n"
+		"the listener when a key is pressed (or stdin reaches EOF).\n"
+		"\n"
+		"  -a, --addr ADDR   address to listen on (default %s)\n"
+		"  -p, --port PORT   port to listen on (default %d)\n"
+		"  -h, --help        show this help\n"
+		"\n"
+		"EXAMPLES\n"
+		"  ./server                     the tutorial's server\n"
+		"  ./server -p 32001            a second server beside the first\n"
+		"  echo | ./server              close as soon as a client is accepted\n",
+		SERVER_IP_ADDRESS, SERVER_PORT);
+}
+
+static void parse_options(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct in_addr addr;
+	uint16_t port = SERVER_PORT;
+	int c;
+
+	parse_ipv4(SERVER_IP_ADDRESS, &addr);
+	while ((c = getopt_long(argc, argv, "a:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (parse_ipv4(optarg, &addr) < 0)
+				errx(EXIT_USAGE, "bad address '%s': want a dotted quad like %s",
+				     optarg, SERVER_IP_ADDRESS);
+			break;
+		case 'p':
+			if (parse_port(optarg, &port) < 0)
+				errx(EXIT_USAGE, "bad port '%s': want 1-65535", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
+	make_sockaddr(&opt->listen_on, addr, port);
+}
+
+/* socket, SO_REUSEADDR, bind, listen: returns the listening fd or -1. */
+static int open_listener(const struct sockaddr_in *on, const char **failed)
+{
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	*failed = "socket";
+	if (fd < 0)
+		return -1;
+	*failed = "setsockopt SO_REUSEADDR";
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		goto fail;
+	*failed = "bind";
+	if (bind(fd, (const struct sockaddr *)on, sizeof(*on)) < 0)
+		goto fail;
+	*failed = "listen";
+	if (listen(fd, BACKLOG) < 0)
+		goto fail;
+	return fd;
+fail:
+	close_keeping_errno(fd);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	struct sockaddr_in peer;
+	socklen_t peer_len = sizeof(peer);
+	char here[ADDRSTRLEN], there[ADDRSTRLEN];
+	const char *failed;
+	int listen_fd, conn_fd, status = 0;
+
+	parse_options(argc, argv, &opt);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	catch_signals();
+	format_sockaddr(&opt.listen_on, here, sizeof(here));
+
+	listen_fd = open_listener(&opt.listen_on, &failed);
+	if (listen_fd < 0)
+		err(1, "%s %s", failed, here);
+	printf("server: listening on %s [%s]\n", here,
+	       tcp_state_name(tcp_state_of(listen_fd)));
+
+	conn_fd = accept(listen_fd, (struct sockaddr *)&peer, &peer_len);
+	if (conn_fd < 0) {
+		if (lab_signal) {
+			status = exit_status_for_signal();
+		} else {
+			warn("accept on %s", here);
+			status = 1;
+		}
+		goto close_listener;
+	}
+	format_sockaddr(&peer, there, sizeof(there));
+	printf("server: Accepted connection from %s [%s]\n", there,
+	       tcp_state_name(tcp_state_of(conn_fd)));
+
+	printf("server: press any key to exit\n");
+	if (wait_for_keypress("server", conn_fd) < 0 && lab_signal)
+		status = exit_status_for_signal();
+
+	printf("server: closing connection %s -> %s (was %s)\n", here, there,
+	       tcp_state_name(tcp_state_of(conn_fd)));
+	if (close(conn_fd) < 0) {
+		warn("close connection from %s", there);
+		status = 1;
+	}
+close_listener:
+	printf("server: closing listener %s\n", here);
+	if (close(listen_fd) < 0) {
+		warn("close listener %s", here);
+		status = 1;
+	}
+	if (lab_signal)
+		fprintf(stderr, "server: stopped by signal %d\n", (int)lab_signal);
+	return status;
+}
