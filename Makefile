@@ -24,7 +24,7 @@ client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
 test: all
-	bats tests
+	tests/run $(BATS_FLAGS)
 
 demo: all
 	./tcplab deps --install

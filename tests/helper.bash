@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Shared by every test file: paths, a lab name of the file's own, waits.
+
+bats_require_minimum_version 1.5.0
+
+PROJECT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TCPLAB="$PROJECT/tcplab"
+# shellcheck disable=SC2034 # used by the test files
+SERVER_END=192.168.100.100:32000
+# shellcheck disable=SC2034
+CLIENT_END=192.168.100.51:32089
+
+# socket_state, socket_in, wait_for, program_pid, wait_program_exit:
+# the same checks and waits that tcplab's demo makes.
+# shellcheck source=lab/common.sh
+. "$PROJECT/lab/common.sh"
+# shellcheck source=lab/programs.sh
+. "$PROJECT/lab/programs.sh"
+
+# A lab name no other test file or run uses (the kernel's tracepoint and
+# ss see every namespace's sockets; namespaces themselves must not clash).
+file_lab_name() {
+	local file=${BATS_TEST_FILENAME##*/}
+	printf 'tl-%s-%s' "${file%.bats}" "$$"
+}
+
+fresh_lab() {
+	"$TCPLAB" down >/dev/null
+	"$TCPLAB" up >/dev/null
+}
+
+# expect_state STATE LOCAL PEER [SECONDS]: wait for ss to agree, or show why not.
+expect_state() {
+	local state=$1 local_end=$2 peer=$3 seconds=${4:-$WAIT_TIMEOUT}
+	wait_for "$seconds" socket_in "$state" "$local_end" "$peer" && return 0
+	echo "expected: $local_end -> $peer in $state" >&2
+	echo "ss shows:" >&2
+	in_lab ss -tan >&2
+	return 1
+}
+
+# expect_log NAME PATTERN [SECONDS]: wait for a started program to print PATTERN.
+expect_log() {
+	local name=$1 pattern=$2 seconds=${3:-$WAIT_TIMEOUT}
+	wait_for "$seconds" grep -qE -- "$pattern" "$TCPLAB_RUN/$TCPLAB_NS/$name.log" && return 0
+	echo "expected $name to print /$pattern/; it printed:" >&2
+	cat "$TCPLAB_RUN/$TCPLAB_NS/$name.log" >&2
+	return 1
+}
+
+# Everything of the host's network that the lab must never change.
+host_network_snapshot() {
+	echo "## addresses"
+	ip -o addr
+	echo "## routes"
+	ip route
+	ip -6 route
+	echo "## iptables"
+	iptables-save | grep -v '^#'
+	echo "## namespaces"
+	ip netns list
+	echo "## tracefs instances"
+	ls /sys/kernel/tracing/instances 2>/dev/null || true
+}

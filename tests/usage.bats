@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# Bad input is refused the way usage errors are: a message and exit 2.
+
+load helper
+
+setup_file() {
+	make -C "$PROJECT" -s all
+}
+
+@test "server and client explain themselves with --help" {
+	for program in server client; do
+		run -0 "$PROJECT/$program" --help
+		[[ ${lines[0]} == "usage: $program "* ]]
+		[[ $output == *EXAMPLES* ]]
+	done
+}
+
+@test "server refuses bad ports and addresses with exit 2" {
+	for port in 0 65536 abc -1 "" 12x; do
+		run -2 "$PROJECT/server" --port "$port"
+		[[ $output == *"bad port '$port'"* ]]
+	done
+	for addr in 300.1.1.1 1.2.3 abc; do
+		run -2 "$PROJECT/server" --addr "$addr"
+		[[ $output == *"bad address '$addr'"* ]]
+	done
+	run -2 "$PROJECT/server" extra
+	run -2 "$PROJECT/server" --bogus
+}
+
+@test "client refuses bad ports, addresses and timeouts with exit 2" {
+	for port in 0 65536 abc; do
+		run -2 "$PROJECT/client" "$port"
+		[[ $output == *"bad CLIENT_PORT '$port'"* ]]
+		run -2 "$PROJECT/client" --server-port "$port"
+		[[ $output == *"bad port '$port'"* ]]
+	done
+	run -2 "$PROJECT/client" --addr 300.1.1.1
+	[[ $output == *"bad address '300.1.1.1'"* ]]
+	run -2 "$PROJECT/client" --server-addr 300.1.1.1
+	run -2 "$PROJECT/client" --timeout 0
+	run -2 "$PROJECT/client" 32090 32091
+}
+
+@test "a failed bind names the call, the address and the cause, exit 1" {
+	local port=$((40000 + $$ % 10000)) holder
+	# Loopback only: these two never send a packet.
+	sleep 5 | "$PROJECT/server" --addr 127.0.0.1 --port "$port" >/dev/null &
+	holder=$!
+	wait_for 5 bash -c "ss -Htln | grep -q '127.0.0.1:$port '"
+	run -1 "$PROJECT/server" --addr 127.0.0.1 --port "$port"
+	kill "$holder" 2>/dev/null || true
+	pkill -f "server --addr 127.0.0.1 --port $port" || true
+	[ "$output" = "server: bind 127.0.0.1:$port: Address already in use" ]
+}
+
+@test "server-state.sh refuses bad addresses with exit 2" {
+	run -2 "$PROJECT/server-state.sh" 300.1.1.1
+	[[ $output == *"bad address '300.1.1.1'"* ]]
+	run -2 "$PROJECT/server-state.sh" 1.2.3.4 5.6.7.8 9.9.9.9
+	run -0 "$PROJECT/server-state.sh" --help
+}
+
+@test "tcplab refuses unknown commands and bad lab names with exit 2" {
+	run -2 "$TCPLAB" frobnicate
+	run -2 "$TCPLAB"
+	TCPLAB_NS='bad name' run -2 "$TCPLAB" up
+	[[ $output == *"bad TCPLAB_NS"* ]]
+	run -0 "$TCPLAB" --help
+	[[ $output == *EXAMPLES* ]]
+}
+
+@test "tcplab refuses to run as an ordinary user, exit 2, nothing made" {
+	TCPLAB_NS=tl-notroot-$$ run -2 setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPLAB" up
+	[[ $output == *"must run as root"* ]]
+	[ ! -e "/run/netns/tl-notroot-$$" ]
+}
+
+@test "tcplab names the missing tool and its package, exit 2, nothing made" {
+	TCPLAB_NS=tl-notools-$$ PATH=/usr/bin run -2 "$TCPLAB" up
+	[[ $output == *"ifconfig (apt-get install net-tools)"* ]]
+	[[ $output == *"iptables (apt-get install iptables)"* ]]
+	[ ! -e "/run/netns/tl-notools-$$" ]
+}
