@@ -15,10 +15,18 @@ program_pid() {
 	[[ -r $file ]] && cat "$file"
 }
 
+# A zombie is not running: it may wait a while for a reaper that is not us.
+pid_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat:0:1} != Z ]]
+}
+
 program_running() {
 	local pid
 	pid=$(program_pid "$1") || return 1
-	kill -0 "$pid" 2>/dev/null
+	pid_alive "$pid"
 }
 
 # start_program NAME PROGRAM [ARGS...]: PROGRAM is server or client.

@@ -56,7 +56,7 @@ host_network_snapshot() {
 	ip route
 	ip -6 route
 	echo "## iptables"
-	iptables-save | grep -v '^#'
+	iptables-save | { grep -v '^#' || true; }
 	echo "## namespaces"
 	ip netns list
 	echo "## tracefs instances"

@@ -54,9 +54,9 @@ teardown() {
 	"$TCPLAB" start server
 	local pid
 	pid=$(program_pid server)
-	kill -0 "$pid"
+	pid_alive "$pid"
 	run -0 "$TCPLAB" down
-	run ! kill -0 "$pid"
+	run ! pid_alive "$pid"
 	[ ! -e "$TCPLAB_RUN/$TCPLAB_NS" ]
 }
 
