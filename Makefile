@@ -8,9 +8,10 @@ WARN    := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
 PREFIX  ?= /usr/local
 LIBEXEC := $(PREFIX)/libexec/tcplab
 
-PROGRAMS := server client
+PROGRAMS := server client tcpwatch
+TRACER   := tracer/tcpwatch.c tracer/table.c
 COMMON   := common/lab.c
-HEADERS  := common/lab.h common/tcp_table.h
+HEADERS  := common/lab.h common/tcp_table.h tracer/table.h
 SCRIPTS  := tcplab server-state.sh
 
 .PHONY: all test demo clean install uninstall
@@ -22,6 +23,9 @@ server: server.c $(COMMON) $(HEADERS)
 
 client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
+
+tcpwatch: $(TRACER) $(HEADERS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $(TRACER) $(LDFLAGS)
 
 test: all
 	tests/run $(BATS_FLAGS)
