@@ -13,6 +13,19 @@ setup() {
 	export TMUX_TMPDIR=$BATS_TEST_TMPDIR
 }
 
+# client_on_terminal DIR: the client connected, on a tmux terminal ("keys"),
+# with the terminal's settings before and after it, and its status, in DIR.
+client_on_terminal() {
+	local dir=$1
+	"$TCPLAB" up
+	"$TCPLAB" start server
+	expect_state LISTEN "$SERVER_END" "0.0.0.0:*"
+	tmux new-session -d -s keys -x 120 -y 20 \
+		"stty -g >'$dir/before'; ip netns exec '$TCPLAB_NS' '$PROJECT/client'; echo \$? >'$dir/status'; stty -g >'$dir/after'; sleep 30"
+	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
+	wait_for 5 bash -c "tmux capture-pane -p -t keys | grep -q 'press any key'"
+}
+
 teardown() {
 	"$TCPLAB" down >/dev/null
 	tmux kill-server 2>/dev/null || true
@@ -99,13 +112,8 @@ teardown() {
 }
 
 @test "on a terminal one key, without Enter, closes; the terminal is restored" {
-	"$TCPLAB" up
-	"$TCPLAB" start server
-	expect_state LISTEN "$SERVER_END" "0.0.0.0:*"
 	local dir=$BATS_TEST_TMPDIR
-	tmux new-session -d -s keys -x 120 -y 20 \
-		"stty -g >'$dir/before'; ip netns exec '$TCPLAB_NS' '$PROJECT/client'; echo \$? >'$dir/status'; stty -g >'$dir/after'; sleep 30"
-	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
+	client_on_terminal "$dir"
 	tmux send-keys -t keys x
 	wait_for 5 test -s "$dir/after"
 	[ "$(cat "$dir/status")" = 0 ]
@@ -114,14 +122,8 @@ teardown() {
 }
 
 @test "Ctrl-C while waiting for a key restores the terminal too, status 130" {
-	"$TCPLAB" up
-	"$TCPLAB" start server
-	expect_state LISTEN "$SERVER_END" "0.0.0.0:*"
 	local dir=$BATS_TEST_TMPDIR
-	tmux new-session -d -s keys -x 120 -y 20 \
-		"stty -g >'$dir/before'; ip netns exec '$TCPLAB_NS' '$PROJECT/client'; echo \$? >'$dir/status'; stty -g >'$dir/after'; sleep 30"
-	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
-	wait_for 5 bash -c "tmux capture-pane -p -t keys | grep -q 'press any key'"
+	client_on_terminal "$dir"
 	tmux send-keys -t keys C-c
 	wait_for 5 test -s "$dir/after"
 	[ "$(cat "$dir/status")" = 130 ]
