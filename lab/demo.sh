@@ -7,9 +7,9 @@
 
 SERVER_END="$SERVER_ADDR:$SERVER_PORT"
 CLIENT_END="$CLIENT_ADDR:$CLIENT_PORT"
-SYN_RULE=(-s "$CLIENT_ADDR" -p tcp --tcp-flags SYN SYN -j DROP)
-# shellcheck disable=SC2054 # SYN,ACK is one iptables word
-SYNACK_RULE=(-s "$SERVER_ADDR" -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP)
+# The tutorial's two rules are the freezer's SYN_SENT and SYN_RECV recipes.
+read -ra SYN_RULE <<<"$(recipe_rules SYN_SENT)"
+read -ra SYNACK_RULE <<<"$(recipe_rules SYN_RECV)"
 
 heading() { printf '\n=== %s\n' "$*"; }
 

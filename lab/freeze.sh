@@ -69,6 +69,26 @@ expect CLOSED server
 note CLOSED is no socket at all: ss has nothing left to show for the server's end"
 )
 
+# recipe_rules STATE: the rule specs of STATE's recipe, one per line.
+recipe_rules() {
+	local word arg
+	while read -r word arg; do
+		[[ $word == rule ]] && printf '%s\n' "${arg%% | *}"
+	done <<<"${RECIPE[$1]}"
+	return 0
+}
+
+# recipe_rule_reason STATE: what the first rule of STATE's recipe drops.
+recipe_rule_reason() {
+	local word arg
+	while read -r word arg; do
+		if [[ $word == rule ]]; then
+			printf '%s\n' "${arg#* | }"
+			return 0
+		fi
+	done <<<"${RECIPE[$1]}"
+}
+
 tcpwatch_bin() {
 	[[ -x $TCPLAB_DIR/tcpwatch ]] || die_usage "$TCPLAB_DIR/tcpwatch is not built: run make"
 	printf '%s' "$TCPLAB_DIR/tcpwatch"

@@ -10,15 +10,17 @@ tmux_kill_lab_session() {
 }
 
 cheatsheet() {
+	local state
+	say "Freezing rules (this pane is root, inside lab '$TCPLAB_NS'):"
+	for state in SYN_SENT SYN_RECV; do
+		say "  $state: drop $(recipe_rule_reason "$state" | cut -d: -f1):"
+		say "    iptables -A INPUT $(recipe_rules "$state")"
+	done
 	cat <<EOF
-Freezing rules (this pane is root, inside lab '$TCPLAB_NS'):
-  SYN_SENT  drop the client's SYN:
-    iptables -A INPUT -s $CLIENT_ADDR -p tcp --tcp-flags SYN SYN -j DROP
-  SYN_RECV  drop the server's SYN,ACK:
-    iptables -A INPUT -s $SERVER_ADDR -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP
   Remove a rule by repeating it with -D instead of -A (not by number):
-    iptables -D INPUT -s $CLIENT_ADDR -p tcp --tcp-flags SYN SYN -j DROP
+    iptables -D INPUT $(recipe_rules SYN_SENT)
   See the rules and what they dropped:  iptables -L INPUT -v -n
+  Every other state: ./tcplab freeze --rules-only STATE
 Panes: server (top left), client (bottom left: press Enter to run it),
        watch -n 1 ./server-state.sh (top right), this shell.
 Leave with: ./tcplab down  (ends everything in the lab)
