@@ -69,11 +69,15 @@ expect CLOSED server
 note CLOSED is no socket at all: ss has nothing left to show for the server's end"
 )
 
+# A rule step's argument is "SPEC | why"; these take it apart.
+rule_spec() { printf '%s' "${1%% | *}"; }
+rule_reason() { printf '%s' "${1#* | }"; }
+
 # recipe_rules STATE: the rule specs of STATE's recipe, one per line.
 recipe_rules() {
 	local word arg
 	while read -r word arg; do
-		[[ $word == rule ]] && printf '%s\n' "${arg%% | *}"
+		[[ $word == rule ]] && printf '%s\n' "$(rule_spec "$arg")"
 	done <<<"${RECIPE[$1]}"
 	return 0
 }
@@ -83,7 +87,7 @@ recipe_rule_reason() {
 	local word arg
 	while read -r word arg; do
 		if [[ $word == rule ]]; then
-			printf '%s\n' "${arg#* | }"
+			rule_reason "$arg"
 			return 0
 		fi
 	done <<<"${RECIPE[$1]}"
@@ -130,15 +134,9 @@ end_sockets() {
 	esac
 }
 
-# end_in STATE END: true when ss shows END in STATE (CLOSED: no socket).
-end_in() {
-	local state=$1 local_end peer
-	read -r local_end peer <<<"$(end_sockets "$2")"
-	if [[ $state == CLOSED ]]; then
-		socket_gone "$local_end" "$peer"
-	else
-		socket_in "$(ss_spelling "$state")" "$local_end" "$peer"
-	fi
+# ss_state_of STATE: what socket_state prints for STATE ("" for CLOSED: no socket).
+ss_state_of() {
+	[[ $1 == CLOSED ]] || ss_spelling "$1"
 }
 
 rules_file() { printf '%s/rules' "$(run_dir)"; }
@@ -159,12 +157,11 @@ print_rule() {
 
 # run_step WORD ARGS: one step of a recipe; return 1 if it did not happen.
 run_step() {
-	local word=$1 arg=$2 spec why state end
+	local word=$1 arg=$2 spec state end want
 	case $word in
 	rule)
-		spec=${arg%% | *}
-		why=${arg#* | }
-		print_rule "$spec" "$why"
+		spec=$(rule_spec "$arg")
+		print_rule "$spec" "$(rule_reason "$arg")"
 		# shellcheck disable=SC2086 # a rule spec is words without quotes
 		add_rule $spec
 		;;
@@ -172,7 +169,9 @@ run_step() {
 	key) press_key "$arg" >/dev/null ;;
 	wait | expect)
 		read -r state end <<<"$arg"
-		wait_for "$WAIT_TIMEOUT" end_in "$state" "$end" || {
+		want=$(ss_state_of "$state")
+		# shellcheck disable=SC2046 # end_sockets prints two words
+		wait_for "$WAIT_TIMEOUT" socket_in "$want" $(end_sockets "$end") || {
 			warn "freeze $FREEZING: $end did not reach $state; ss shows:"
 			in_lab ss -tan >&2
 			return 1
@@ -203,11 +202,11 @@ freeze_rules_only() {
 	while read -r word arg; do
 		case $word in
 		rule)
-			print_rule "${arg%% | *}" "${arg#* | }"
+			print_rule "$(rule_spec "$arg")" "$(rule_reason "$arg")"
 			((apply)) || continue
 			((later)) && say "    # added now: add it yourself after the steps above if it stops them"
-			# shellcheck disable=SC2086
-			add_rule ${arg%% | *}
+			# shellcheck disable=SC2046 # a rule spec is words without quotes
+			add_rule $(rule_spec "$arg")
 			;;
 		start)
 			later=1
