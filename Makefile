@@ -9,9 +9,13 @@ PREFIX  ?= /usr/local
 LIBEXEC := $(PREFIX)/libexec/tcplab
 
 PROGRAMS := server client tcpwatch
-TRACER   := tracer/tcpwatch.c tracer/table.c
+TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/sockets.c \
+            tracer/render.c
+# -isystem: the libraries' own headers are not held to our -Wpedantic.
+TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null))
+TRACE_LIBS   := $(shell pkg-config --libs libtracefs libtraceevent 2>/dev/null || echo -ltracefs -ltraceevent)
 COMMON   := common/lab.c
-HEADERS  := common/lab.h common/tcp_table.h tracer/table.h
+HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
 .PHONY: all test demo clean install uninstall
@@ -25,7 +29,8 @@ client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
 tcpwatch: $(TRACER) $(HEADERS)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $(TRACER) $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) common/lab.c \
+		$(LDFLAGS) $(TRACE_LIBS)
 
 test: all
 	tests/run $(BATS_FLAGS)

@@ -31,12 +31,15 @@ struct options {
 	struct sockaddr_in bind_to;
 	struct sockaddr_in server;
 	long timeout_ms; /* 0: wait as long as the kernel retries */
+	int syn_retries; /* 0: the kernel's default */
+	enum ending ending;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: client [-a ADDR] [-s SERVER_ADDR] [-P SERVER_PORT] [-t SECONDS]\n"
+		"              [--syn-retries N] [--shutdown | --abort] [--mirror]\n"
 		"              [-p PORT | CLIENT_PORT]\n"
 		"\n"
 		"Bind ADDR:PORT, connect to SERVER_ADDR:SERVER_PORT, then close the\n"
@@ -50,12 +53,24 @@ static void usage(FILE *out)
 		"  -P, --server-port PORT   server port (default %d)\n"
 		"  -t, --timeout SECONDS    give up connecting after SECONDS (default:\n"
 		"                           when the kernel does, about 135 s)\n"
+		"      --syn-retries N      let the kernel send the SYN at most N more\n"
+		"                           times (TCP_SYNCNT, 1-127) before giving up\n"
+		"      --shutdown           half close: on the key shutdown(SHUT_WR) sends\n"
+		"                           our FIN while we keep reading; a second key\n"
+		"                           closes\n"
+		"      --abort              abortive close: SO_LINGER 0, so close() sends\n"
+		"                           RST and the connection skips TIME_WAIT\n"
+		"      --mirror             simultaneous open: bind the server's address\n"
+		"                           and port and connect to the client's; run it\n"
+		"                           with a plain ./client and both SYNs cross\n"
 		"  -h, --help               show this help\n"
 		"\n"
 		"EXAMPLES\n"
 		"  ./client                 the tutorial's client\n"
 		"  ./client 32090           run again while 32089 sits in TIME_WAIT\n"
-		"  ./client -t 5            stop waiting for a dropped SYN after 5 s\n",
+		"  ./client -t 5            stop waiting for a dropped SYN after 5 s\n"
+		"  ./client --abort         a key resets the connection (RST)\n"
+		"  ./client --mirror        the other end of a simultaneous open\n",
 		CLIENT_IP_ADDRESS, CLIENT_PORT, SERVER_IP_ADDRESS, SERVER_PORT);
 }
 
@@ -73,6 +88,13 @@ static long parse_seconds(const char *s)
 	return v * 1000;
 }
 
+static int parse_syn_retries(const char *s)
+{
+	uint16_t n;
+
+	return parse_port(s, &n) < 0 || n > 127 ? -1 : n;
+}
+
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -81,6 +103,10 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "server-addr", required_argument, NULL, 's' },
 		{ "server-port", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "syn-retries", required_argument, NULL, 'N' },
+		{ "shutdown", no_argument, NULL, 'S' },
+		{ "abort", no_argument, NULL, 'R' },
+		{ "mirror", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -91,6 +117,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	parse_ipv4(CLIENT_IP_ADDRESS, &addr);
 	parse_ipv4(SERVER_IP_ADDRESS, &server_addr);
 	opt->timeout_ms = 0;
+	opt->syn_retries = 0;
+	opt->ending = END_CLOSE;
 	while ((c = getopt_long(argc, argv, "a:p:s:P:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -109,6 +137,23 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			if (opt->timeout_ms < 0)
 				errx(EXIT_USAGE, "bad timeout '%s': want 1-86400 seconds", optarg);
 			break;
+		case 'N':
+			opt->syn_retries = parse_syn_retries(optarg);
+			if (opt->syn_retries < 0)
+				errx(EXIT_USAGE, "bad SYN retries '%s': want 1-127", optarg);
+			break;
+		case 'S':
+		case 'R':
+			if (opt->ending != END_CLOSE)
+				errx(EXIT_USAGE, "--shutdown and --abort exclude each other");
+			opt->ending = c == 'S' ? END_SHUTDOWN : END_ABORT;
+			break;
+		case 'M':
+			parse_ipv4(SERVER_IP_ADDRESS, &addr);
+			parse_ipv4(CLIENT_IP_ADDRESS, &server_addr);
+			port = SERVER_PORT;
+			server_port = CLIENT_PORT;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -125,8 +170,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	make_sockaddr(&opt->server, server_addr, server_port);
 }
 
-/* socket, SO_REUSEADDR, bind: returns the bound fd or -1. */
-static int open_bound_socket(const struct sockaddr_in *at, const char **failed)
+/* socket, SO_REUSEADDR, bind, TCP_SYNCNT: returns the bound fd or -1. */
+static int open_bound_socket(const struct sockaddr_in *at, int syn_retries, const char **failed)
 {
 	int one = 1;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -139,6 +184,10 @@ static int open_bound_socket(const struct sockaddr_in *at, const char **failed)
 		goto fail;
 	*failed = "bind";
 	if (bind(fd, (const struct sockaddr *)at, sizeof(*at)) < 0)
+		goto fail;
+	*failed = "setsockopt TCP_SYNCNT";
+	if (syn_retries > 0 &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syn_retries, sizeof(syn_retries)) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -230,7 +279,7 @@ int main(int argc, char **argv)
 	format_sockaddr(&opt.bind_to, here, sizeof(here));
 	format_sockaddr(&opt.server, there, sizeof(there));
 
-	fd = open_bound_socket(&opt.bind_to, &failed);
+	fd = open_bound_socket(&opt.bind_to, opt.syn_retries, &failed);
 	if (fd < 0)
 		err(1, "%s %s", failed, here);
 	printf("client: bound %s, connecting to %s\n", here, there);
@@ -252,11 +301,17 @@ int main(int argc, char **argv)
 		status = exit_status_for_signal();
 	printf("client: closing connection %s -> %s (was %s)\n", here, there,
 	       tcp_state_name(tcp_state_of(fd)));
+	if (end_connection("client", fd, opt.ending) < 0) {
+		warn("close %s", here);
+		status = 1;
+	}
+	goto out;
 close_socket:
 	if (close(fd) < 0) {
 		warn("close %s", here);
 		status = 1;
 	}
+out:
 	if (lab_signal)
 		fprintf(stderr, "client: stopped by signal %d\n", (int)lab_signal);
 	return status;

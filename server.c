@@ -24,24 +24,33 @@
 
 struct options {
 	struct sockaddr_in listen_on;
+	enum ending ending;
+	int close_first; /* close as soon as the connection is accepted */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: server [-a ADDR] [-p PORT]\n"
+		"usage: server [-a ADDR] [-p PORT] [--shutdown | --abort] [--close-first]\n"
 		"\n"
 		"Listen on ADDR:PORT, accept one connection, then close it and\n"
 		"the listener when a key is pressed (or stdin reaches EOF).\n"
 		"\n"
 		"  -a, --addr ADDR   address to listen on (default %s)\n"
 		"  -p, --port PORT   port to listen on (default %d)\n"
+		"      --shutdown    half close: on the key shutdown(SHUT_WR) sends our\n"
+		"                    FIN while we keep reading; a second key closes\n"
+		"      --abort       abortive close: SO_LINGER 0, so close() sends RST\n"
+		"                    and the connection skips FIN_WAIT and TIME_WAIT\n"
+		"      --close-first close as soon as the connection is accepted, no\n"
+		"                    key: the server, not the client, closes first\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"EXAMPLES\n"
 		"  ./server                     the tutorial's server\n"
 		"  ./server -p 32001            a second server beside the first\n"
-		"  echo | ./server              close as soon as a client is accepted\n",
+		"  ./server --close-first       the server closes first: it gets TIME_WAIT\n"
+		"  ./server --abort             a key resets the connection (RST)\n",
 		SERVER_IP_ADDRESS, SERVER_PORT);
 }
 
@@ -50,6 +59,9 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	static const struct option longopts[] = {
 		{ "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "shutdown", no_argument, NULL, 'S' },
+		{ "abort", no_argument, NULL, 'R' },
+		{ "close-first", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -58,6 +70,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	int c;
 
 	parse_ipv4(SERVER_IP_ADDRESS, &addr);
+	opt->ending = END_CLOSE;
+	opt->close_first = 0;
 	while ((c = getopt_long(argc, argv, "a:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -68,6 +82,15 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'p':
 			if (parse_port(optarg, &port) < 0)
 				errx(EXIT_USAGE, "bad port '%s': want 1-65535", optarg);
+			break;
+		case 'S':
+		case 'R':
+			if (opt->ending != END_CLOSE)
+				errx(EXIT_USAGE, "--shutdown and --abort exclude each other");
+			opt->ending = c == 'S' ? END_SHUTDOWN : END_ABORT;
+			break;
+		case 'F':
+			opt->close_first = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -140,13 +163,15 @@ int main(int argc, char **argv)
 	printf("server: Accepted connection from %s [%s]\n", there,
 	       tcp_state_name(tcp_state_of(conn_fd)));
 
-	printf("server: press any key to exit\n");
-	if (wait_for_keypress("server", conn_fd) < 0 && lab_signal)
-		status = exit_status_for_signal();
+	if (!opt.close_first) {
+		printf("server: press any key to exit\n");
+		if (wait_for_keypress("server", conn_fd) < 0 && lab_signal)
+			status = exit_status_for_signal();
+	}
 
 	printf("server: closing connection %s -> %s (was %s)\n", here, there,
 	       tcp_state_name(tcp_state_of(conn_fd)));
-	if (close(conn_fd) < 0) {
+	if (end_connection("server", conn_fd, opt.ending) < 0) {
 		warn("close connection from %s", there);
 		status = 1;
 	}

@@ -171,3 +171,29 @@ int wait_for_keypress(const char *who, int watch_fd)
 	errno = saved_errno;
 	return rc;
 }
+
+/*
+ * End a connection the chosen way: close(); or shutdown(SHUT_WR) -- our FIN,
+ * while we still read -- then a second key, then close(); or an abortive
+ * close: SO_LINGER with a zero timeout makes close() send RST, not FIN.
+ */
+int end_connection(const char *who, int fd, enum ending how)
+{
+	struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
+
+	if (how == END_ABORT) {
+		printf("%s: SO_LINGER 0: close() will send RST, not FIN\n", who);
+		if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_now, sizeof(abort_now)) < 0)
+			return -1;
+	}
+	if (how == END_SHUTDOWN) {
+		if (shutdown(fd, SHUT_WR) < 0)
+			return -1;
+		printf("%s: shutdown(SHUT_WR): FIN sent, still reading [%s]\n", who,
+		       tcp_state_name(tcp_state_of(fd)));
+		printf("%s: press any key to close\n", who);
+		wait_for_keypress(who, fd);
+		printf("%s: closing (was %s)\n", who, tcp_state_name(tcp_state_of(fd)));
+	}
+	return close(fd);
+}

@@ -30,6 +30,10 @@ void catch_signals(void);
 int exit_status_for_signal(void);
 int wait_for_keypress(const char *who, int watch_fd);
 
+/* How a program ends its connection on the key (see end_connection). */
+enum ending { END_CLOSE, END_SHUTDOWN, END_ABORT };
+int end_connection(const char *who, int fd, enum ending how);
+
 #define ADDRSTRLEN sizeof("255.255.255.255:65535")
 
 #endif /* LAB_H */

@@ -3,15 +3,22 @@
 # `tcplab deps`: what the lab, its build and its tests need, from Debian.
 
 LAB_TOOLS=(ip ss ifconfig iptables watch tmux)
-BUILD_TOOLS=(gcc make)
-TEST_TOOLS=(bats shellcheck valgrind)
-PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind)
+BUILD_TOOLS=(gcc make pkg-config)
+TEST_TOOLS=(bats shellcheck valgrind jq)
+PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config)
+# tcpwatch reads the tracepoint with these libraries (pkg-config name: package).
+declare -A LIBRARY_PACKAGE=([libtracefs]=libtracefs-dev [libtraceevent]=libtraceevent-dev)
 
 missing_packages() {
-	local tool
-	for tool in "${LAB_TOOLS[@]}" "${BUILD_TOOLS[@]}" "${TEST_TOOLS[@]}"; do
-		command -v "$tool" >/dev/null 2>&1 || printf '%s\n' "${PACKAGE_OF[$tool]}"
-	done | sort -u
+	local tool lib
+	{
+		for tool in "${LAB_TOOLS[@]}" "${BUILD_TOOLS[@]}" "${TEST_TOOLS[@]}"; do
+			command -v "$tool" >/dev/null 2>&1 || printf '%s\n' "${PACKAGE_OF[$tool]}"
+		done
+		for lib in "${!LIBRARY_PACKAGE[@]}"; do
+			pkg-config --exists "$lib" 2>/dev/null || printf '%s\n' "${LIBRARY_PACKAGE[$lib]}"
+		done
+	} | sort -u
 }
 
 deps() {

@@ -1,15 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # `tcplab freeze STATE`: the recipe that holds a connection in STATE, keyed
-# by the names of the one table (tcpwatch --list-states).  A recipe is a few
-# lines of steps:
-#   rule SPEC... | why    add an INPUT rule (recorded, so thaw removes it)
-#   start server|client   start a program (its keys come through a FIFO)
-#   key server|client     press its key: the program calls close()
-#   wait STATE END        wait until END's socket is in STATE
-#   expect STATE END      the same, and print it as the evidence
-#   note TEXT             something worth knowing about this state
-# END is server (the accepted socket), client, or listener.
+# by the names of the one table (tcpwatch --list-states), in the steps of
+# lab/steps.sh.
 
 S=$SERVER_ADDR
 C=$CLIENT_ADDR
@@ -69,10 +62,6 @@ expect CLOSED server
 note CLOSED is no socket at all: ss has nothing left to show for the server's end"
 )
 
-# A rule step's argument is "SPEC | why"; these take it apart.
-rule_spec() { printf '%s' "${1%% | *}"; }
-rule_reason() { printf '%s' "${1#* | }"; }
-
 # recipe_rules STATE: the rule specs of STATE's recipe, one per line.
 recipe_rules() {
 	local word arg
@@ -93,103 +82,9 @@ recipe_rule_reason() {
 	done <<<"${RECIPE[$1]}"
 }
 
-tcpwatch_bin() {
-	[[ -x $TCPLAB_DIR/tcpwatch ]] || die_usage "$TCPLAB_DIR/tcpwatch is not built: run make"
-	printf '%s' "$TCPLAB_DIR/tcpwatch"
-}
-
-# The table's rows as NAME<TAB>kernel<TAB>ss<TAB>RFC.
-table_states() { "$(tcpwatch_bin)" --list-states; }
-
-squash() {
-	local s=${1^^}
-	s=${s//-/}
-	printf '%s' "${s//_/}"
-}
-
-# Any spelling the table knows (lab, ss, RFC; any case, - or _) to the lab's.
-state_name() {
-	local want name _ ss rfc
-	want=$(squash "$1")
-	[[ $want == SYNRCVD ]] && want=SYNRECV
-	while IFS=$'\t' read -r name _ ss rfc; do
-		if [[ $want == "$(squash "$name")" || $want == "$(squash "$ss")" || $want == "$(squash "$rfc")" ]]; then
-			printf '%s' "$name"
-			return 0
-		fi
-	done < <(table_states)
-	return 1
-}
-
-ss_spelling() {
-	table_states | awk -F'\t' -v n="$1" '$1 == n { print $3 }'
-}
-
-# end_sockets END: the local and peer ends ss lists for END.
-end_sockets() {
-	case $1 in
-	server) printf '%s %s' "$SERVER_ADDR:$SERVER_PORT" "$CLIENT_ADDR:$CLIENT_PORT" ;;
-	client) printf '%s %s' "$CLIENT_ADDR:$CLIENT_PORT" "$SERVER_ADDR:$SERVER_PORT" ;;
-	listener) printf '%s %s' "$SERVER_ADDR:$SERVER_PORT" "0.0.0.0:*" ;;
-	esac
-}
-
-# ss_state_of STATE: what socket_state prints for STATE ("" for CLOSED: no socket).
-ss_state_of() {
-	[[ $1 == CLOSED ]] || ss_spelling "$1"
-}
-
-rules_file() { printf '%s/rules' "$(run_dir)"; }
-
-# add_rule SPEC...: add one INPUT rule, tagged and recorded for thaw.
-add_rule() {
-	local -a spec=("$@" -m comment --comment "tcplab $FREEZING")
-	in_lab iptables -A INPUT "${spec[@]}"
-	mkdir -p "$(run_dir)"
-	printf '%s\n' "${spec[*]@Q}" >>"$(rules_file)"
-}
-
-print_rule() {
-	local words=$1 why=$2
-	say "iptables -A INPUT $words -m comment --comment \"tcplab $FREEZING\""
-	say "    # drops $why"
-}
-
-# run_step WORD ARGS: one step of a recipe; return 1 if it did not happen.
-run_step() {
-	local word=$1 arg=$2 spec state end want
-	case $word in
-	rule)
-		spec=$(rule_spec "$arg")
-		print_rule "$spec" "$(rule_reason "$arg")"
-		# shellcheck disable=SC2086 # a rule spec is words without quotes
-		add_rule $spec
-		;;
-	start) start_program "$arg" "$arg" >/dev/null ;;
-	key) press_key "$arg" >/dev/null ;;
-	wait | expect)
-		read -r state end <<<"$arg"
-		want=$(ss_state_of "$state")
-		# shellcheck disable=SC2046 # end_sockets prints two words
-		wait_for "$WAIT_TIMEOUT" socket_in "$want" $(end_sockets "$end") || {
-			warn "freeze $FREEZING: $end did not reach $state; ss shows:"
-			in_lab ss -tan >&2
-			return 1
-		}
-		[[ $word == expect ]] && say "frozen: $end is $state"
-		;;
-	note) say "note: $arg" ;;
-	esac
-	return 0
-}
-
 freeze() {
-	local state=$1 word arg
-	FREEZING=$state
-	reset_lab >/dev/null
-	while read -r word arg; do
-		run_step "$word" "$arg" || return 1
-	done <<<"${RECIPE[$state]}"
+	local state=$1
+	run_recipe "$state" "${RECIPE[$state]}" || return 1
 	say "evidence (ss -tan in lab '$TCPLAB_NS'):"
 	in_lab ss -tan | sed 's/^/  /'
 	say "(tcplab thaw removes the rules; tcplab reset also ends the programs)"
@@ -198,7 +93,7 @@ freeze() {
 # --rules-only: the rules, with the steps around them as comments.
 freeze_rules_only() {
 	local state=$1 apply=$2 word arg later=0
-	FREEZING=$state
+	RECIPE_NAME=$state
 	while read -r word arg; do
 		case $word in
 		rule)
@@ -218,42 +113,6 @@ freeze_rules_only() {
 		note) say "# note: $arg" ;;
 		esac
 	done <<<"${RECIPE[$state]}"
-}
-
-# Delete exactly the rules tcplab added, by their full spec, newest first.
-thaw() {
-	local file line n=0
-	local -a spec
-	file=$(rules_file)
-	[[ -s $file ]] || {
-		say "no rules of tcplab's to remove"
-		return 0
-	}
-	while read -r line; do
-		eval "spec=($line)"
-		if in_lab iptables -D INPUT "${spec[@]}" 2>/dev/null; then
-			say "iptables -D INPUT ${spec[*]}"
-			n=$((n + 1))
-		fi
-	done < <(tac "$file")
-	rm -f "$file"
-	say "removed $n rule(s)"
-}
-
-# What each of tcplab's rules dropped so far: iptables' own counters.
-drops() {
-	say "packets bytes rule"
-	in_lab iptables -L INPUT -v -n -x | awk '/tcplab / {
-		line = $0; sub(/^ *[0-9]+ +[0-9]+ +/, "", line)
-		printf "%7d %5d %s\n", $1, $2, line }'
-}
-
-# Thaw, end the programs and abort every connection left in the lab.
-reset_lab() {
-	thaw
-	stop_programs
-	in_lab ss -K -tan "src $SERVER_ADDR or src $CLIENT_ADDR" >/dev/null 2>&1 || true
-	say "lab '$TCPLAB_NS' reset: no rules of tcplab's, no programs, no connections"
 }
 
 cmd_freeze() {

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: MIT
-/* Print the lab's one table of states and arrows for scripts to read. */
+/* The lab's one table of states and arrows, printed for scripts and looked up. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../common/tcp_table.h"
 #include "table.h"
+
+#define KERNEL_NEW_SYN_RECV 12 /* a request socket: SYN_RECV to the RFC */
+
+static const struct arrow arrows[] = {
+#define ARROW_ROW(from, to, event, action, end, reachable, drawn) \
+	{ #from, #to, event, action, end, reachable, drawn },
+	TCP_ARROWS(ARROW_ROW)
+#undef ARROW_ROW
+};
 
 /* NAME KERNEL_NUMBER SS_NAME RFC_NAME, tab-separated, in diagram order. */
 void print_states(FILE *out)
@@ -14,12 +24,33 @@ void print_states(FILE *out)
 #undef PRINT_STATE
 }
 
-/* FROM TO EVENT ACTION END REACHABLE, tab-separated, in diagram order. */
+/* FROM TO EVENT ACTION END REACHABLE DRAWN, tab-separated, in diagram order. */
 void print_arrows(FILE *out)
 {
-#define PRINT_ARROW(from, to, event, action, end, reachable) \
-	fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", #from, #to, event, action, end, \
-		reachable ? "yes" : "no");
-	TCP_ARROWS(PRINT_ARROW)
-#undef PRINT_ARROW
+	for (size_t i = 0; i < sizeof(arrows) / sizeof(arrows[0]); i++) {
+		const struct arrow *a = &arrows[i];
+
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a->from, a->to, a->event,
+			a->action, a->end, a->reachable ? "yes" : "no", a->drawn ? "yes" : "no");
+	}
+}
+
+const char *state_name(int kernel_state)
+{
+	if (kernel_state == KERNEL_NEW_SYN_RECV)
+		return "SYN_RECV";
+#define NAME_OF(name, num, ss, rfc) \
+	if (kernel_state == num)    \
+		return #name;
+	TCP_STATES(NAME_OF)
+#undef NAME_OF
+	return "?";
+}
+
+const struct arrow *find_arrow(const char *from, const char *to)
+{
+	for (size_t i = 0; i < sizeof(arrows) / sizeof(arrows[0]); i++)
+		if (strcmp(arrows[i].from, from) == 0 && strcmp(arrows[i].to, to) == 0)
+			return &arrows[i];
+	return NULL;
 }

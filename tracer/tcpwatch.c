@@ -1,66 +1,422 @@
 // SPDX-License-Identifier: MIT
 /*
- * tcpwatch: the lab's view of the TCP state machine.  For now it exports the
- * one table of states and arrows (common/tcp_table.h) so that tcplab, the
- * tests and the docs read it instead of repeating it.
+ * tcpwatch: every TCP state change the kernel reports, live.  It reads the
+ * tracepoint sock/inet_sock_set_state through a tracefs instance of its own
+ * and prints one line (or one JSON object) per transition.  It also exports
+ * the one table of states and arrows for scripts (--list-states/--list-arrows).
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../common/lab.h"
+#include "render.h"
+#include "sockets.h"
 #include "table.h"
+#include "tracepoint.h"
+
+#define DEFAULT_SERVER "192.168.100.100:32000"
+#define POLL_NS 20000000L /* read the ring buffer every 20 ms */
+
+enum { EXIT_LOST = 3 };
+
+struct endpoint {
+	int family;
+	uint8_t addr[16];
+	int any_addr; /* match the port only */
+	uint16_t port;
+};
+
+struct options {
+	enum render_mode mode;
+	long count;		/* 0: no limit */
+	double duration;	/* seconds, 0: no limit */
+	int family;		/* 0: both */
+	int port;		/* -1: any */
+	int have_addr;
+	struct endpoint addr;	/* port unused */
+	struct endpoint server; /* which end is the server's */
+};
+
+struct watch {
+	const struct options *opt;
+	struct sockets *sockets;
+	uint64_t start_ns;
+	long printed;
+};
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpwatch --list-states | --list-arrows\n"
+		"usage: tcpwatch [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
+		"                [--json] [-c COUNT] [--duration SECONDS]\n"
+		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
-		"  --list-states   NAME, kernel number, ss spelling, RFC 9293 spelling\n"
-		"  --list-arrows   FROM, TO, event, action, usual end, reachable on Linux\n"
-		"  -h, --help      show this help\n"
+		"Print every TCP state change of this machine (all namespaces) as the\n"
+		"kernel reports it, one line each, until interrupted:\n"
+		"  TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION\n"
+		"TRIGGER / ACTION is the diagram's label of the arrow; '? / ?' where the\n"
+		"kernel's step is not an arrow of the diagram (FIN_WAIT2 -> CLOSED is\n"
+		"the hand-over to a TIME_WAIT minisocket, which the tracepoint never shows).\n"
 		"\n"
-		"Output is one row per line, fields separated by tabs.\n"
+		"  -p, --port PORT        only connections with PORT at either end\n"
+		"  -a, --addr ADDR        only connections with ADDR at either end\n"
+		"  -4, -6                 only IPv4 or only IPv6\n"
+		"      --server ADDR:PORT the server's end, to tell SIDE (default %s;\n"
+		"                         ADDR may be *)\n"
+		"      --json             one JSON object per line: time, side, local,\n"
+		"                         remote, old, new, ms, trigger, action\n"
+		"  -c, --count N          stop after N transitions\n"
+		"      --duration S       stop after S seconds\n"
+		"      --list-states      the table's states: NAME, kernel number, ss and\n"
+		"                         RFC 9293 spellings (tab-separated)\n"
+		"      --list-arrows      the table's arrows: FROM, TO, event, action, usual\n"
+		"                         end, reachable on Linux, drawn in the RFC figure\n"
+		"  -h, --help             show this help\n"
+		"\n"
+		"Needs root (tracefs).  Uses its own tracefs instance tcpwatch-PID and\n"
+		"removes it on exit; one left by a killed run is removed on the next start.\n"
+		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
+		"Exit status: 0 done, 1 failed, 2 bad usage or cannot trace here,\n"
+		"3 the kernel dropped events (said on stderr).\n"
 		"\n"
 		"EXAMPLES\n"
-		"  ./tcpwatch --list-states | cut -f1\n"
-		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n");
+		"  sudo ./tcpwatch -p 32000\n"
+		"  sudo ./tcpwatch --json -c 6 -p 32000 > run.json\n"
+		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n",
+		DEFAULT_SERVER);
 }
 
-int main(int argc, char **argv)
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ADDR (IPv4, IPv6 or *) into e; -1 if it is none of them. */
+static int parse_addr(const char *s, struct endpoint *e)
+{
+	memset(e->addr, 0, sizeof(e->addr));
+	e->any_addr = strcmp(s, "*") == 0;
+	if (e->any_addr)
+		return 0;
+	if (inet_pton(AF_INET, s, e->addr) == 1) {
+		e->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, e->addr) == 1) {
+		e->family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+/* ADDR:PORT or [ADDR6]:PORT into e. */
+static int parse_endpoint(const char *s, struct endpoint *e)
+{
+	char buf[80];
+	char *colon, *host = buf;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (colon == NULL)
+		return -1;
+	*colon = '\0';
+	if (*host == '[' && colon > host && colon[-1] == ']') {
+		host++;
+		colon[-1] = '\0';
+	}
+	return parse_addr(host, e) < 0 || parse_port(colon + 1, &e->port) < 0 ? -1 : 0;
+}
+
+static double parse_duration(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400 * 365)
+		return -1;
+	return v;
+}
+
+static long parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno != 0 || *end != '\0' || v < 1 ? -1 : v;
+}
+
+static int addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+/* Does the event's local or remote address equal e's? */
+static int addr_is(const struct tcp_event *ev, const uint8_t *addr, const struct endpoint *e)
+{
+	return e->any_addr ||
+	       (e->family == ev->family && memcmp(addr, e->addr, (size_t)addr_len(e->family)) == 0);
+}
+
+static int wanted(const struct options *opt, const struct tcp_event *ev)
+{
+	if (opt->family && ev->family != opt->family)
+		return 0;
+	if (opt->port >= 0 && ev->sport != opt->port && ev->dport != opt->port)
+		return 0;
+	if (opt->have_addr && !addr_is(ev, ev->saddr, &opt->addr) && !addr_is(ev, ev->daddr, &opt->addr))
+		return 0;
+	return 1;
+}
+
+static const char *side_of(const struct options *opt, const struct tcp_event *ev)
+{
+	const struct endpoint *srv = &opt->server;
+
+	if (ev->sport == srv->port && addr_is(ev, ev->saddr, srv))
+		return "server";
+	if (ev->dport == srv->port && addr_is(ev, ev->daddr, srv))
+		return "client";
+	return "-";
+}
+
+static void format_end(int family, const uint8_t *addr, uint16_t port, char *out, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(family, addr, ip, sizeof(ip));
+	if (family == AF_INET6)
+		snprintf(out, len, "[%s]:%u", ip, (unsigned)port);
+	else
+		snprintf(out, len, "%s:%u", ip, (unsigned)port);
+}
+
+static void on_event(const struct tcp_event *ev, void *ctx)
+{
+	struct watch *w = ctx;
+	const struct options *opt = w->opt;
+	const struct arrow *arrow;
+	struct transition t;
+	int64_t spent;
+
+	if (!wanted(opt, ev) || (opt->count && w->printed >= opt->count))
+		return;
+	spent = sockets_enter(w->sockets, ev->sk, ev->ns, ev->new_state == TCP_CLOSE);
+	t.time_ms = ev->ns > w->start_ns ? (double)(ev->ns - w->start_ns) / 1e6 : 0;
+	t.side = side_of(opt, ev);
+	format_end(ev->family, ev->saddr, ev->sport, t.local, sizeof(t.local));
+	format_end(ev->family, ev->daddr, ev->dport, t.remote, sizeof(t.remote));
+	t.old_state = state_name(ev->old_state);
+	t.new_state = state_name(ev->new_state);
+	t.ms_in_old = spent < 0 ? -1 : (double)spent / 1e6;
+	arrow = find_arrow(t.old_state, t.new_state);
+	t.trigger = arrow ? arrow->event : "";
+	t.action = arrow ? arrow->action : "";
+	render_transition(stdout, opt->mode, &t);
+	w->printed++;
+}
+
+static enum render_mode text_mode(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0'))
+		return RENDER_COLOR;
+	return RENDER_TEXT;
+}
+
+static void parse_options(int argc, char **argv, struct options *opt, int *list)
 {
 	static const struct option longopts[] = {
-		{ "list-states", no_argument, NULL, 'S' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "server", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "list-states", no_argument, NULL, 'L' },
 		{ "list-arrows", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, what = 0;
+	uint16_t port;
+	int c, json = 0;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	memset(opt, 0, sizeof(*opt));
+	opt->port = -1;
+	parse_endpoint(DEFAULT_SERVER, &opt->server);
+	*list = 0;
+	while ((c = getopt_long(argc, argv, "p:a:c:46h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			if (parse_port(optarg, &port) < 0)
+				errx(EXIT_USAGE, "bad port '%s': want 1-65535", optarg);
+			opt->port = port;
+			break;
+		case 'a':
+			if (parse_addr(optarg, &opt->addr) < 0 || opt->addr.any_addr)
+				errx(EXIT_USAGE, "bad address '%s': want IPv4 or IPv6", optarg);
+			opt->have_addr = 1;
+			break;
 		case 'S':
+			if (parse_endpoint(optarg, &opt->server) < 0)
+				errx(EXIT_USAGE, "bad server '%s': want ADDR:PORT, [ADDR6]:PORT or *:PORT", optarg);
+			break;
+		case '4':
+		case '6':
+			opt->family = c == '4' ? AF_INET : AF_INET6;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			opt->count = parse_count(optarg);
+			if (opt->count < 0)
+				errx(EXIT_USAGE, "bad count '%s': want a whole number from 1", optarg);
+			break;
+		case 'd':
+			opt->duration = parse_duration(optarg);
+			if (opt->duration < 0)
+				errx(EXIT_USAGE, "bad duration '%s': want seconds above 0", optarg);
+			break;
+		case 'L':
 		case 'A':
-			if (what && what != c)
+			if (*list && *list != c)
 				errx(EXIT_USAGE, "--list-states and --list-arrows exclude each other");
-			what = c;
+			*list = c;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
 		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
-	if (what == 'S')
-		print_states(stdout);
-	else if (what == 'A')
-		print_arrows(stdout);
-	else
-		errx(EXIT_USAGE, "nothing to do: give --list-states or --list-arrows (try --help)");
+	opt->mode = json ? RENDER_JSON : text_mode();
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int done(const struct watch *w, uint64_t deadline)
+{
+	if (stop_signal)
+		return 1;
+	if (w->opt->count && w->printed >= w->opt->count)
+		return 1;
+	return deadline && mono_ns() >= deadline;
+}
+
+/* Read until a signal, the count or the duration ends it; the exit status. */
+static int watch_loop(struct tracepoint *tp, struct watch *w)
+{
+	const struct timespec pause = { 0, POLL_NS };
+	uint64_t deadline = 0;
+	unsigned long long lost;
+
+	if (w->opt->duration > 0)
+		deadline = w->start_ns + (uint64_t)(w->opt->duration * 1e9);
+	if (w->opt->mode != RENDER_JSON)
+		render_header(stdout, w->opt->mode);
+	while (!done(w, deadline)) {
+		if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
+			warn("reading the trace buffer");
+			return 1;
+		}
+		if (ferror(stdout))
+			return 1;
+		nanosleep(&pause, NULL);
+	}
+	tracepoint_drain(tp, on_event, w);
+	lost = tracepoint_lost(tp);
+	if (lost) {
+		warnx("the kernel dropped %llu event(s): the transitions above are incomplete", lost);
+		return EXIT_LOST;
+	}
 	return 0;
+}
+
+static int watch(const struct options *opt)
+{
+	struct watch w = { .opt = opt };
+	struct tracepoint *tp;
+	char err[256];
+	int status;
+
+	if (geteuid() != 0)
+		errx(EXIT_USAGE, "must run as root: tracefs needs it (try: sudo ./tcpwatch)");
+	catch_stop_signals();
+	w.sockets = sockets_new();
+	if (w.sockets == NULL)
+		errx(1, "out of memory");
+	tp = tracepoint_open(err, sizeof(err));
+	if (tp == NULL) {
+		sockets_free(w.sockets);
+		errx(EXIT_USAGE, "%s", err);
+	}
+	w.start_ns = mono_ns();
+	status = watch_loop(tp, &w);
+	tracepoint_close(tp);
+	sockets_free(w.sockets);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	int list;
+
+	parse_options(argc, argv, &opt, &list);
+	if (list == 'L') {
+		print_states(stdout);
+		return 0;
+	}
+	if (list == 'A') {
+		print_arrows(stdout);
+		return 0;
+	}
+	return watch(&opt);
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* How transitions are shown: one line of text, or one JSON object, each. */
+#ifndef TRACER_RENDER_H
+#define TRACER_RENDER_H
+
+#include <stdio.h>
+
+struct transition {
+	double time_ms;		/* since tcpwatch started */
+	const char *side;	/* "server", "client" or "-" */
+	char local[64];		/* ADDR:PORT ([ADDR]:PORT for IPv6) */
+	char remote[64];
+	const char *old_state;	/* the lab's names: LISTEN, SYN_SENT, ... */
+	const char *new_state;
+	double ms_in_old;	/* < 0: not known */
+	const char *trigger;	/* "" when not known */
+	const char *action;
+};
+
+enum render_mode { RENDER_TEXT, RENDER_COLOR, RENDER_JSON };
+
+void render_header(FILE *out, enum render_mode mode);
+void render_transition(FILE *out, enum render_mode mode, const struct transition *t);
+
+#endif /* TRACER_RENDER_H */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tracepoint sock/inet_sock_set_state, read through a private tracefs
+ * instance "tcpwatch-PID" with libtracefs and parsed with libtraceevent.
+ * The instance uses the monotonic clock and does not overwrite: when its
+ * buffer is full the kernel counts the events it drops, and we report them.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "tracepoint.h"
+
+#define INSTANCE_PREFIX "tcpwatch-"
+#define BUFFER_KB 4096 /* per CPU: room for about 60k events between reads */
+
+struct tracepoint {
+	struct tracefs_instance *instance;
+	struct tep_handle *tep;
+	struct tep_event *event;
+	struct tep_format_field *f_skaddr, *f_old, *f_new, *f_sport, *f_dport,
+		*f_family, *f_protocol, *f_saddr, *f_daddr, *f_saddr6, *f_daddr6;
+	tracepoint_fn *fn;
+	void *ctx;
+	unsigned long long missed; /* as the records report it */
+};
+
+static unsigned long long field_number(struct tep_format_field *f, struct tep_record *r)
+{
+	unsigned long long v = 0;
+
+	tep_read_number_field(f, r->data, &v);
+	return v;
+}
+
+static void field_bytes(struct tep_format_field *f, struct tep_record *r, uint8_t *out, size_t n)
+{
+	size_t len = (size_t)f->size < n ? (size_t)f->size : n;
+
+	memcpy(out, (const char *)r->data + f->offset, len);
+}
+
+static int on_record(struct tep_event *event, struct tep_record *record, int cpu, void *data)
+{
+	struct tracepoint *tp = data;
+	struct tcp_event ev;
+
+	(void)cpu;
+	if (record->missed_events)
+		tp->missed += record->missed_events > 0 ? (unsigned long long)record->missed_events : 1;
+	if (event->id != tp->event->id || field_number(tp->f_protocol, record) != IPPROTO_TCP)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.ns = record->ts;
+	ev.sk = field_number(tp->f_skaddr, record);
+	ev.old_state = (int)field_number(tp->f_old, record);
+	ev.new_state = (int)field_number(tp->f_new, record);
+	ev.family = (int)field_number(tp->f_family, record);
+	ev.sport = (uint16_t)field_number(tp->f_sport, record);
+	ev.dport = (uint16_t)field_number(tp->f_dport, record);
+	if (ev.family == AF_INET6) {
+		field_bytes(tp->f_saddr6, record, ev.saddr, sizeof(ev.saddr));
+		field_bytes(tp->f_daddr6, record, ev.daddr, sizeof(ev.daddr));
+	} else {
+		field_bytes(tp->f_saddr, record, ev.saddr, 4);
+		field_bytes(tp->f_daddr, record, ev.daddr, 4);
+	}
+	tp->fn(&ev, tp->ctx);
+	return 0;
+}
+
+static int find_fields(struct tracepoint *tp)
+{
+	struct {
+		struct tep_format_field **slot;
+		const char *name;
+	} want[] = {
+		{ &tp->f_skaddr, "skaddr" }, { &tp->f_old, "oldstate" },
+		{ &tp->f_new, "newstate" }, { &tp->f_sport, "sport" },
+		{ &tp->f_dport, "dport" }, { &tp->f_family, "family" },
+		{ &tp->f_protocol, "protocol" }, { &tp->f_saddr, "saddr" },
+		{ &tp->f_daddr, "daddr" }, { &tp->f_saddr6, "saddr_v6" },
+		{ &tp->f_daddr6, "daddr_v6" },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		*want[i].slot = tep_find_field(tp->event, want[i].name);
+		if (*want[i].slot == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int pid_is_tcpwatch(long pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fgets(comm, sizeof(comm), f) == NULL)
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "tcpwatch", 8) == 0;
+}
+
+static int remove_if_stale(const char *name, void *count)
+{
+	const char *digits = name + strlen(INSTANCE_PREFIX);
+	struct tracefs_instance *inst;
+	char *end;
+	long pid;
+
+	if (strncmp(name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) != 0 || !isdigit((unsigned char)*digits))
+		return 0;
+	pid = strtol(digits, &end, 10);
+	if (*end != '\0' || pid_is_tcpwatch(pid))
+		return 0;
+	inst = tracefs_instance_alloc(NULL, name);
+	if (inst == NULL)
+		return 0;
+	if (tracefs_instance_destroy(inst) == 0)
+		++*(int *)count;
+	tracefs_instance_free(inst);
+	return 0;
+}
+
+int tracepoint_remove_stale(void)
+{
+	int count = 0;
+
+	tracefs_instances_walk(remove_if_stale, &count);
+	return count;
+}
+
+static int setup_instance(struct tracepoint *tp, char *err, size_t errlen)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), INSTANCE_PREFIX "%ld", (long)getpid());
+	tp->instance = tracefs_instance_create(name);
+	if (tp->instance == NULL) {
+		snprintf(err, errlen, "cannot create tracefs instance %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (tracefs_instance_file_write(tp->instance, "trace_clock", "mono") < 0 ||
+	    tracefs_instance_file_write(tp->instance, "options/overwrite", "0") < 0) {
+		snprintf(err, errlen, "cannot set up tracefs instance %s", name);
+		return -1;
+	}
+	tracefs_instance_set_buffer_size(tp->instance, BUFFER_KB, -1);
+	if (tracefs_event_enable(tp->instance, "sock", "inet_sock_set_state") < 0) {
+		snprintf(err, errlen, "cannot enable sock/inet_sock_set_state in %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_format(struct tracepoint *tp, char *err, size_t errlen)
+{
+	const char *systems[] = { "sock", NULL };
+
+	tp->tep = tracefs_local_events_system(NULL, systems);
+	if (tp->tep != NULL)
+		tp->event = tep_find_event_by_name(tp->tep, "sock", "inet_sock_set_state");
+	if (tp->event == NULL) {
+		snprintf(err, errlen, "this kernel has no tracepoint sock/inet_sock_set_state");
+		return -1;
+	}
+	if (find_fields(tp) < 0) {
+		snprintf(err, errlen, "sock/inet_sock_set_state lacks a field tcpwatch reads");
+		return -1;
+	}
+	return 0;
+}
+
+struct tracepoint *tracepoint_open(char *err, size_t errlen)
+{
+	struct tracepoint *tp;
+	const char *dir = NULL;
+
+	if (!tracefs_tracing_dir_is_mounted(true, &dir) || dir == NULL) {
+		snprintf(err, errlen, "tracefs is not mounted and cannot be (mount -t tracefs nodev /sys/kernel/tracing)");
+		return NULL;
+	}
+	tp = calloc(1, sizeof(*tp));
+	if (tp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	tracepoint_remove_stale();
+	if (load_format(tp, err, errlen) < 0 || setup_instance(tp, err, errlen) < 0) {
+		tracepoint_close(tp);
+		return NULL;
+	}
+	return tp;
+}
+
+int tracepoint_drain(struct tracepoint *tp, tracepoint_fn *fn, void *ctx)
+{
+	tp->fn = fn;
+	tp->ctx = ctx;
+	return tracefs_iterate_raw_events(tp->tep, tp->instance, NULL, 0, on_record, tp);
+}
+
+/* Sum "NAME: N" over the per-CPU stats files of the instance. */
+static unsigned long long stat_sum(struct tracepoint *tp, const char *name)
+{
+	unsigned long long sum = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	size_t namelen = strlen(name);
+
+	for (long cpu = 0; cpu < ncpu; cpu++) {
+		char file[64], *text, *line;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%ld/stats", cpu);
+		text = tracefs_instance_file_read(tp->instance, file, NULL);
+		if (text == NULL)
+			continue;
+		for (line = text; line != NULL; line = strchr(line, '\n')) {
+			line += *line == '\n';
+			if (strncmp(line, name, namelen) == 0 && line[namelen] == ':')
+				sum += strtoull(line + namelen + 1, NULL, 10);
+		}
+		free(text);
+	}
+	return sum;
+}
+
+unsigned long long tracepoint_lost(struct tracepoint *tp)
+{
+	unsigned long long kernel = stat_sum(tp, "overrun") + stat_sum(tp, "dropped events");
+
+	return kernel > tp->missed ? kernel : tp->missed;
+}
+
+void tracepoint_close(struct tracepoint *tp)
+{
+	if (tp == NULL)
+		return;
+	if (tp->instance != NULL) {
+		tracefs_instance_destroy(tp->instance);
+		tracefs_instance_free(tp->instance);
+	}
+	tep_free(tp->tep);
+	free(tp);
+}
