@@ -38,6 +38,7 @@ test: all
 demo: all
 	./tcplab deps --install
 	./tcplab demo
+	./tcplab tour
 
 clean:
 	rm -f $(PROGRAMS)

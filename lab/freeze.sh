@@ -93,6 +93,7 @@ freeze() {
 # --rules-only: the rules, with the steps around them as comments.
 freeze_rules_only() {
 	local state=$1 apply=$2 word arg later=0
+	# shellcheck disable=SC2034 # print_rule and add_rule tag rules with it
 	RECIPE_NAME=$state
 	while read -r word arg; do
 		case $word in

@@ -151,8 +151,10 @@ run_step() {
 		add_rule $spec
 		;;
 	thaw) thaw >/dev/null ;;
-	# shellcheck disable=SC2086 # start's arguments are words
-	start) start_step $arg ;;
+	start)
+		# shellcheck disable=SC2086 # start's arguments are words
+		start_step $arg
+		;;
 	key) press_key "$arg" >/dev/null ;;
 	stop) stop_step "$arg" ;;
 	kill) kill_step "$arg" ;;
