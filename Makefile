@@ -18,7 +18,7 @@ COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all test demo clean install uninstall
+.PHONY: all test test-fast demo clean install uninstall
 
 all: $(PROGRAMS)
 
@@ -35,6 +35,10 @@ tcpwatch: $(TRACER) $(HEADERS)
 test: all
 	tests/run $(BATS_FLAGS)
 
+# Everything but the tests tagged slow (minute-long kernel timers).
+test-fast: all
+	tests/run --filter-tags '!slow' $(BATS_FLAGS)
+
 demo: all
 	./tcplab deps --install
 	./tcplab demo
@@ -47,7 +51,7 @@ install: all
 	install -d $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROGRAMS) $(SCRIPTS) $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(LIBEXEC)/lab
-	install -m 644 lab/*.sh $(DESTDIR)$(LIBEXEC)/lab/
+	install -m 644 lab/*.sh lab/shellrc $(DESTDIR)$(LIBEXEC)/lab/
 	ln -sf ../libexec/tcplab/tcplab $(DESTDIR)$(PREFIX)/bin/tcplab
 
 uninstall:

@@ -82,3 +82,15 @@ setup_file() {
 	[[ $output == *"iptables (apt-get install iptables)"* ]]
 	[ ! -e "/run/netns/tl-notools-$$" ]
 }
+
+@test "server and client: the options the arrows need, and their errors" {
+	run -0 "$PROJECT/server" --help
+	[[ $output == *"--shutdown"* && $output == *"--abort"* && $output == *"--close-first"* ]]
+	run -0 "$PROJECT/client" --help
+	[[ $output == *"--syn-retries"* && $output == *"--mirror"* && $output == *"--abort"* ]]
+	run -2 "$PROJECT/server" --shutdown --abort
+	[[ $output == *"--shutdown and --abort exclude each other"* ]]
+	run -2 "$PROJECT/client" --abort --shutdown
+	run -2 "$PROJECT/client" --syn-retries 128
+	[[ $output == *"bad SYN retries '128'"* ]]
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# tcpwatch: the kernel's transitions through a private tracefs instance.
+
+load helper
+
+TCPWATCH="$PROJECT/tcpwatch"
+INSTANCES=/sys/kernel/tracing/instances
+
+setup_file() {
+	make -C "$PROJECT" -s all
+	TCPLAB_NS=$(file_lab_name)
+	export TCPLAB_NS
+	"$TCPLAB" up >/dev/null
+}
+
+teardown_file() {
+	"$TCPLAB" down >/dev/null
+}
+
+teardown() {
+	"$TCPLAB" reset >/dev/null
+	[[ -z ${WATCH_PID:-} ]] || kill -KILL "$WATCH_PID" 2>/dev/null || true
+}
+
+# start_watch ARGS...: tcpwatch in the background, output in $BATS_TEST_TMPDIR/out.
+start_watch() {
+	"$TCPWATCH" "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	WATCH_PID=$!
+	wait_for 5 test -d "$INSTANCES/tcpwatch-$WATCH_PID"
+}
+
+# One whole connection through the lab: the client closes first.
+one_connection() {
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	"$TCPLAB" key client >/dev/null
+	expect_state CLOSE-WAIT "$SERVER_END" "$CLIENT_END"
+	"$TCPLAB" key server >/dev/null
+	wait_program_exit server 5
+}
+
+# steps SIDE: OLD>NEW of SIDE's lines in the JSON output, space-separated.
+steps() {
+	jq -r --arg s "$1" 'select(.side == $s) | .old + ">" + .new' "$BATS_TEST_TMPDIR/out" | paste -sd' '
+}
+
+@test "one connection: the kernel's steps on both sides, as JSON" {
+	start_watch --json -p 32000
+	one_connection
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
+	kill -INT "$WATCH_PID"
+	wait "$WATCH_PID"
+	jq -e -s 'length > 0 and all(.[]; has("time") and has("side") and has("local") and has("remote")
+		and has("old") and has("new") and has("ms") and has("trigger") and has("action"))' "$BATS_TEST_TMPDIR/out"
+	[ "$(steps client)" = "CLOSED>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>CLOSED" ]
+	[ "$(steps server)" = "CLOSED>LISTEN LISTEN>SYN_RECV SYN_RECV>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSED LISTEN>CLOSED" ]
+	run -0 jq -r 'select(.side == "client" and .new == "SYN_SENT") | .local + " " + .remote + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "$CLIENT_END $SERVER_END active OPEN / snd SYN" ]
+	run -0 jq -r 'select(.old == "ESTABLISHED" and .new == "CLOSE_WAIT") | .side + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "server rcv FIN / snd ACK" ]
+	# time in each state: known once the socket was seen entering it
+	run -0 jq -r 'select(.old == "CLOSE_WAIT") | .ms > 0' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = true ]
+}
+
+@test "text: a header, then one line per step with side, ends and states" {
+	start_watch -p 32000 -c 2
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	wait "$WATCH_PID"
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	[[ ${lines[0]} == *"TIME(ms)"*"SIDE"*"LOCAL -> REMOTE"*"OLD -> NEW"*"MS_IN_OLD"*"TRIGGER / ACTION"* ]]
+	[[ ${lines[1]} =~ ^\ *[0-9]+\.[0-9]{3}\ server\ +192\.168\.100\.100:32000\ -\>\ 0\.0\.0\.0:0\ +CLOSED\ -\>\ LISTEN\ +-\ passive\ OPEN\ /\ create\ TCB$ ]]
+	[[ ${lines[2]} == *" client "*"$CLIENT_END -> $SERVER_END"*"CLOSED -> SYN_SENT"* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ ${lines[1]} != *$'\033'* ]] # not a terminal: no colour
+}
+
+@test "filters: another port is not shown" {
+	start_watch --json -p 32001 --duration 3
+	one_connection
+	wait "$WATCH_PID"
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "--duration ends the run; the instance is gone after it" {
+	start_watch --duration 1
+	wait "$WATCH_PID" # exit 0, or the test fails here
+	[ ! -e "$INSTANCES/tcpwatch-$WATCH_PID" ]
+}
+
+@test "SIGINT and SIGTERM end it cleanly and remove its instance" {
+	local sig
+	for sig in INT TERM; do
+		start_watch
+		kill -"$sig" "$WATCH_PID"
+		wait "$WATCH_PID" # exit 0, or the test fails here
+		[ ! -e "$INSTANCES/tcpwatch-$WATCH_PID" ]
+	done
+}
+
+@test "after SIGKILL the next start removes the stale instance" {
+	local old
+	start_watch
+	old=$WATCH_PID
+	kill -KILL "$old"
+	wait "$old" || true
+	[ -d "$INSTANCES/tcpwatch-$old" ]
+	start_watch --duration 1
+	[ ! -e "$INSTANCES/tcpwatch-$old" ]
+	wait "$WATCH_PID"
+}
+
+@test "clear errors: bad options exit 2; not root exits 2" {
+	run -2 "$TCPWATCH" -p 0
+	[[ $output == *"bad port '0'"* ]]
+	run -2 "$TCPWATCH" --count x
+	run -2 "$TCPWATCH" --duration -1
+	run -2 "$TCPWATCH" --server nowhere
+	run -2 "$TCPWATCH" --list-states --list-arrows
+	run -2 setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPWATCH" --duration 1
+	[[ $output == *"must run as root"* ]]
+	run -0 "$TCPWATCH" --help
+	[[ $output == *"--json"* && $output == *"Exit status"* ]]
+}
+
+@test "the table: 11 states, 22 arrows, LISTEN -> SYN_SENT unreachable" {
+	run -0 "$TCPWATCH" --list-states
+	[ "${#lines[@]}" -eq 11 ]
+	run -0 "$TCPWATCH" --list-arrows
+	[ "${#lines[@]}" -eq 22 ]
+	[ "$(awk -F'\t' '$6 == "no" { print $1, $2 }' <<<"$output")" = "LISTEN SYN_SENT" ]
+}
