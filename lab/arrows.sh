@@ -413,17 +413,20 @@ tour_cleanup() {
 # `tcplab tour [--slow]`: every arrow in the table's (the diagram's) order,
 # in a lab of its own that goes away on every exit path.
 tour() {
-	local slow=0 from to reachable started elapsed nstates narrows
-	case ${1:-} in
-	--slow) slow=1 ;;
-	"") ;;
-	*) die_usage "tour: unknown option '$1'" ;;
-	esac
+	local slow=0 two=0 from to reachable started elapsed nstates narrows
+	while (($# > 0)); do
+		case $1 in
+		--slow) slow=1 ;;
+		--two-hosts) two=1 ;;
+		*) die_usage "tour: unknown option '$1'" ;;
+		esac
+		shift
+	done
 	TCPLAB_NS="tcplab-tour-$$"
 	trap tour_cleanup EXIT
-	lab_up >/dev/null
+	if ((two)); then lab_up_two_hosts >/dev/null; else lab_up >/dev/null; fi
 	started=$(date +%s.%N)
-	say "tour of the TCP state diagram in lab '$TCPLAB_NS': each arrow is walked with ss before and"
+	say "tour of the TCP state diagram in lab '$TCPLAB_NS' ($( ((two)) && echo two hosts || echo one host)): each arrow is walked with ss before and"
 	say "after on the exact 4-tuple, and the kernel's own record of the step where it keeps one"
 	while IFS=$'\t' read -r from to _ _ _ reachable _; do
 		if [[ $reachable == no ]]; then

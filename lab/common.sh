@@ -64,6 +64,40 @@ in_lab() {
 	ip netns exec "$TCPLAB_NS" "$@"
 }
 
+# The lab has one host (one namespace, both addresses) or two (`up
+# --two-hosts`): the server's host is TCPLAB_NS, the client's TCPLAB_NS-client.
+client_host_ns() { printf '%s-client' "$TCPLAB_NS"; }
+
+two_hosts() { ns_exists "$(client_host_ns)"; }
+
+# host_ns server|client: the namespace that host lives in.
+host_ns() {
+	if [[ $1 == client ]] && two_hosts; then
+		client_host_ns
+	else
+		printf '%s' "$TCPLAB_NS"
+	fi
+}
+
+# in_host server|client CMD...: run CMD on that host of the lab.
+in_host() {
+	local ns
+	ns=$(host_ns "$1")
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# lab_hosts: server, and client when it is a host of its own.
+lab_hosts() {
+	say server
+	if two_hosts; then say client; fi
+}
+
+# host_of_addr ADDR[:PORT]: the host that has ADDR.
+host_of_addr() {
+	if [[ ${1%:*} == "$CLIENT_ADDR" ]]; then say client; else say server; fi
+}
+
 # wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds or time is up.
 wait_for() {
 	local seconds=$1 tries
@@ -78,7 +112,7 @@ wait_for() {
 # The state ss gives the exact socket LOCAL -> PEER in the lab ("" if none).
 # A listener's peer is 0.0.0.0:*.
 socket_state() {
-	in_lab ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1; exit }'
+	in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1; exit }'
 }
 
 # socket_in STATE LOCAL PEER: true when ss shows that socket in STATE.

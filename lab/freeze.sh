@@ -86,7 +86,7 @@ freeze() {
 	local state=$1
 	run_recipe "$state" "${RECIPE[$state]}" || return 1
 	say "evidence (ss -tan in lab '$TCPLAB_NS'):"
-	in_lab ss -tan | sed 's/^/  /'
+	lab_ss | sed 's/^/  /'
 	say "(tcplab thaw removes the rules; tcplab reset also ends the programs)"
 }
 

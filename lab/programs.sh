@@ -29,9 +29,27 @@ program_running() {
 	pid_alive "$pid"
 }
 
+# program_host PROGRAM ARGS...: the host a program runs on: the server's,
+# unless it is a client (a client --mirror binds the server's address).
+program_host() {
+	local program=$1 arg
+	shift
+	[[ $program == server ]] && {
+		say server
+		return
+	}
+	for arg in "$@"; do
+		[[ $arg == --mirror ]] && {
+			say server
+			return
+		}
+	done
+	say client
+}
+
 # start_program NAME PROGRAM [ARGS...]: PROGRAM is server or client.
 start_program() {
-	local name=$1 program=$2 dir
+	local name=$1 program=$2 dir ns
 	shift 2
 	[[ $name =~ ^[a-z0-9_-]{1,20}$ ]] || die_usage "bad program name '$name'"
 	[[ $program == server || $program == client ]] || die_usage "can start server or client, not '$program'"
@@ -41,10 +59,11 @@ start_program() {
 	mkdir -p "$dir"
 	rm -f "$dir/$name".{in,log,pid,hold}
 	mkfifo -m 600 "$dir/$name.in"
-	(cd "$TCPLAB_DIR" && exec ip netns exec "$TCPLAB_NS" "./$program" "$@" \
+	ns=$(host_ns "$(program_host "$program" "$@")")
+	(cd "$TCPLAB_DIR" && exec ip netns exec "$ns" "./$program" "$@" \
 		<"$dir/$name.in" >"$dir/$name.log" 2>&1 3>&-) &
 	echo "$!" >"$dir/$name.pid"
-	ip netns exec "$TCPLAB_NS" sleep "$HOLD_SECONDS" >"$dir/$name.in" 2>/dev/null 3>&- &
+	ip netns exec "$ns" sleep "$HOLD_SECONDS" >"$dir/$name.in" 2>/dev/null 3>&- &
 	echo "$!" >"$dir/$name.hold"
 	say "started $name: ./$program $* (pid $(cat "$dir/$name.pid"), log $dir/$name.log)"
 }

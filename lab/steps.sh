@@ -76,12 +76,35 @@ ss_state_of() {
 
 rules_file() { printf '%s/rules' "$(run_dir)"; }
 
-# add_rule SPEC...: add one INPUT rule, tagged with the recipe's name and recorded.
+# rule_host SPEC...: the host whose INPUT sees the packets: the server's for
+# packets from the client or to the server, the client's otherwise.
+rule_host() {
+	local prev='' word
+	for word in "$@"; do
+		case "$prev $word" in
+		"-s $CLIENT_ADDR" | "-d $SERVER_ADDR")
+			say server
+			return
+			;;
+		"-s $SERVER_ADDR" | "-d $CLIENT_ADDR")
+			say client
+			return
+			;;
+		esac
+		prev=$word
+	done
+	say server
+}
+
+# add_rule SPEC...: add one INPUT rule on the host it concerns, tagged with
+# the recipe's name and recorded (host, then the spec) for thaw.
 add_rule() {
 	local -a spec=("$@" -m comment --comment "tcplab $RECIPE_NAME")
-	in_lab iptables -A INPUT "${spec[@]}"
+	local host
+	host=$(rule_host "$@")
+	in_host "$host" iptables -A INPUT "${spec[@]}"
 	mkdir -p "$(run_dir)"
-	printf '%s\n' "${spec[*]@Q}" >>"$(rules_file)"
+	printf '%s %s\n' "$host" "${spec[*]@Q}" >>"$(rules_file)"
 }
 
 print_rule() {
@@ -97,8 +120,17 @@ wait_state() {
 	# shellcheck disable=SC2046 # end_sockets prints two words
 	wait_for "$seconds" socket_in "$want" $(end_sockets "$end") && return 0
 	warn "$RECIPE_NAME: the $end did not reach $state in ${seconds}s; ss shows:"
-	in_lab ss -tan >&2
+	lab_ss >&2
 	return 1
+}
+
+# lab_ss: ss -tan on every host of the lab.
+lab_ss() {
+	local host
+	for host in $(lab_hosts); do
+		two_hosts && say "($host host)"
+		in_host "$host" ss -tan
+	done
 }
 
 # ss_line END: END's socket as ss shows it: STATE LOCAL PEER, or a note for none.
@@ -106,7 +138,7 @@ ss_line() {
 	local line
 	# shellcheck disable=SC2046 # end_sockets prints two words
 	set -- $(end_sockets "$1")
-	line=$(in_lab ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1, $4, $5; exit }')
+	line=$(in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1, $4, $5; exit }')
 	printf '%s' "${line:-no socket (CLOSED) $1 $2}"
 }
 
@@ -131,12 +163,16 @@ stop_step() {
 kill_step() {
 	# shellcheck disable=SC2046 # end_sockets prints two words
 	set -- $(end_sockets "$1")
-	in_lab ss -K -tan "src $1 and dst $2" >/dev/null
+	in_host "$(host_of_addr "$1")" ss -K -tan "src $1 and dst $2" >/dev/null
 }
 
-# sysctl_step KEY=VALUE: only per-namespace keys; the host's stay as they are.
+# sysctl_step KEY=VALUE: on every host of the lab; only per-namespace keys,
+# so the machine's own stay as they are.
 sysctl_step() {
-	in_lab sysctl -q -w "$1" >/dev/null
+	local host
+	for host in $(lab_hosts); do
+		in_host "$host" sysctl -q -w "$1" >/dev/null
+	done
 }
 
 # run_step WORD ARGS: one step of a recipe; return 1 if it did not happen.
@@ -185,16 +221,16 @@ run_recipe() {
 
 # Delete exactly the rules tcplab added, by their full spec, newest first.
 thaw() {
-	local file line n=0
+	local file host line n=0
 	local -a spec
 	file=$(rules_file)
 	[[ -s $file ]] || {
 		say "no rules of tcplab's to remove"
 		return 0
 	}
-	while read -r line; do
+	while read -r host line; do
 		eval "spec=($line)"
-		if in_lab iptables -D INPUT "${spec[@]}" 2>/dev/null; then
+		if in_host "$host" iptables -D INPUT "${spec[@]}" 2>/dev/null; then
 			say "iptables -D INPUT ${spec[*]}"
 			n=$((n + 1))
 		fi
@@ -205,16 +241,22 @@ thaw() {
 
 # What each of tcplab's rules dropped so far: iptables' own counters.
 drops() {
+	local host
 	say "packets bytes rule"
-	in_lab iptables -L INPUT -v -n -x | awk '/tcplab / {
-		line = $0; sub(/^ *[0-9]+ +[0-9]+ +/, "", line)
-		printf "%7d %5d %s\n", $1, $2, line }'
+	for host in $(lab_hosts); do
+		in_host "$host" iptables -L INPUT -v -n -x | awk -v h="$(two_hosts && echo "$host: ")" '/tcplab / {
+			line = $0; sub(/^ *[0-9]+ +[0-9]+ +/, "", line)
+			printf "%7d %5d %s%s\n", $1, $2, h, line }'
+	done
 }
 
 # Thaw, end the programs and abort every connection left in the lab.
 reset_lab() {
+	local host
 	thaw
 	stop_programs
-	in_lab ss -K -tan "src $SERVER_ADDR or src $CLIENT_ADDR" >/dev/null 2>&1 || true
+	for host in $(lab_hosts); do
+		in_host "$host" ss -K -tan "src $SERVER_ADDR or src $CLIENT_ADDR" >/dev/null 2>&1 || true
+	done
 	say "lab '$TCPLAB_NS' reset: no rules of tcplab's, no programs, no connections"
 }

@@ -27,19 +27,19 @@ Leave with: ./tcplab down  (ends everything in the lab)
 EOF
 }
 
-# A pane command: a root bash inside the lab, in the project's folder.
+# A pane command: a root bash on HOST of the lab, in the project's folder.
 lab_shell_command() {
 	printf 'cd %q && exec ip netns exec %q env TCPLAB_NS=%q TCPLAB_DIR=%q bash --rcfile %q -i' \
-		"$TCPLAB_DIR" "$TCPLAB_NS" "$TCPLAB_NS" "$TCPLAB_DIR" "$TCPLAB_DIR/lab/shellrc"
+		"$TCPLAB_DIR" "$(host_ns "$1")" "$TCPLAB_NS" "$TCPLAB_DIR" "$TCPLAB_DIR/lab/shellrc"
 }
 
 # Four panes: server | watcher over client | root shell.
 tmux_create() {
 	local session=$1 shell
-	shell=$(lab_shell_command)
+	shell=$(lab_shell_command server)
 	tmux new-session -d -s "$session" -n lab -x 200 -y 50 "$shell"
 	tmux split-window -h -t "=$session:lab.0" "$shell"
-	tmux split-window -v -t "=$session:lab.0" "$shell"
+	tmux split-window -v -t "=$session:lab.0" "$(lab_shell_command client)"
 	tmux split-window -v -t "=$session:lab.2" "$shell"
 	# Panes now: 0 server, 1 client, 2 watcher, 3 root shell.
 	tmux send-keys -t "=$session:lab.0" './server' Enter

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# tcplab up --two-hosts: the server and the client in two namespaces joined
+# by veth; each host's ss sees its own end, each host's INPUT its own rules.
+
+load helper
+
+setup_file() {
+	make -C "$PROJECT" -s all
+	TCPLAB_NS=$(file_lab_name)
+	export TCPLAB_NS
+	"$TCPLAB" up --two-hosts >/dev/null
+}
+
+teardown_file() {
+	"$TCPLAB" down >/dev/null
+}
+
+teardown() {
+	"$TCPLAB" reset >/dev/null
+}
+
+client_ns() { echo "$TCPLAB_NS-client"; }
+
+# rules_on NS: the INPUT rules tcplab added in namespace NS.
+rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true; }
+
+@test "two namespaces, one address each, joined by one veth pair" {
+	run -0 ip -n "$TCPLAB_NS" -o -4 addr show dev eth0
+	[[ $output == *" 192.168.100.100/24 "* && $output != *192.168.100.51* ]]
+	run -0 ip -n "$(client_ns)" -o -4 addr show dev eth0
+	[[ $output == *" 192.168.100.51/24 "* && $output != *192.168.100.100* ]]
+	run -0 ip -n "$(client_ns)" -o link show dev eth0
+	[[ $output == *"eth0@"* ]]
+	run -0 "$TCPLAB" up --two-hosts
+	[[ $output == *"already up (two hosts)"* ]]
+	run -2 "$TCPLAB" up
+	[[ $output == *"up with two hosts"* ]]
+}
+
+@test "each host's ss sees only its own end of the connection" {
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
+	run -0 ip netns exec "$TCPLAB_NS" ss -Htan
+	[[ $output == *"$SERVER_END"*"$CLIENT_END"* && $output != *"ESTAB"*"$CLIENT_END "*"$SERVER_END"* ]]
+	run -0 ip netns exec "$(client_ns)" ss -Htan
+	[ "$(echo "$output" | awk '{ print $1, $4, $5 }')" = "ESTAB $CLIENT_END $SERVER_END" ]
+}
+
+@test "freeze SYN_SENT: the rule goes on the server's INPUT" {
+	run -0 "$TCPLAB" freeze SYN_SENT
+	[ "$(rules_on "$TCPLAB_NS")" -eq 1 ]
+	[ "$(rules_on "$(client_ns)")" -eq 0 ]
+	expect_state SYN-SENT "$CLIENT_END" "$SERVER_END" 0
+	run -0 "$TCPLAB" thaw
+	[ "$(rules_on "$TCPLAB_NS")" -eq 0 ]
+}
+
+@test "freeze SYN_RECV: the rule goes on the client's INPUT" {
+	run -0 "$TCPLAB" freeze SYN_RECV
+	[ "$(rules_on "$TCPLAB_NS")" -eq 0 ]
+	[ "$(rules_on "$(client_ns)")" -eq 1 ]
+	expect_state SYN-RECV "$SERVER_END" "$CLIENT_END" 0
+	run -0 "$TCPLAB" drops
+	[[ $output == *"client: DROP"* ]]
+}
+
+@test "arrows across two hosts: CLOSING, and a simultaneous open" {
+	run -0 "$TCPLAB" arrow FIN_WAIT1 CLOSING
+	[[ $output == *"  after   client: CLOSING $CLIENT_END $SERVER_END"* ]]
+	[[ $output == *"  kernel  $CLIENT_END -> $SERVER_END   FIN_WAIT1 -> CLOSING"* ]]
+	run -0 "$TCPLAB" arrow SYN_SENT SYN_RECV
+	[[ $output == *"  kernel  $CLIENT_END -> $SERVER_END   SYN_SENT -> SYN_RECV"* ]]
+}
+
+@test "the tour on two hosts verifies every arrow" {
+	TCPLAB_NS=unused run -0 "$TCPLAB" tour --two-hosts
+	[[ $output == *"(two hosts)"* ]]
+	[[ $output == *"tour: 11 of 11 states and 21 of 21 reachable arrows verified"* ]]
+	[[ $(ip netns list) != *tcplab-tour-* ]]
+}
+
+@test "down removes both hosts" {
+	local ns=tl-2h-down-$$
+	TCPLAB_NS=$ns "$TCPLAB" up --two-hosts >/dev/null
+	TCPLAB_NS=$ns "$TCPLAB" start server >/dev/null
+	run -0 env TCPLAB_NS="$ns" "$TCPLAB" down
+	run -0 ip netns list
+	[[ $output != *"$ns"* ]]
+}
