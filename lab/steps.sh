@@ -109,6 +109,8 @@ add_rule() {
 
 print_rule() {
 	local words=$1 why=$2
+	# shellcheck disable=SC2046 # a rule spec is words without quotes
+	two_hosts && say "# on the $(rule_host $words) host ($(host_ns "$(rule_host $words)")):"
 	say "iptables -A INPUT $words -m comment --comment \"tcplab $RECIPE_NAME\""
 	say "    # drops $why"
 }
