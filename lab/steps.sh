@@ -108,9 +108,12 @@ add_rule() {
 }
 
 print_rule() {
-	local words=$1 why=$2
-	# shellcheck disable=SC2046 # a rule spec is words without quotes
-	two_hosts && say "# on the $(rule_host $words) host ($(host_ns "$(rule_host $words)")):"
+	local words=$1 why=$2 host
+	if two_hosts; then
+		# shellcheck disable=SC2086 # a rule spec is words without quotes
+		host=$(rule_host $words)
+		say "# on the $host host ($(host_ns "$host")):"
+	fi
 	say "iptables -A INPUT $words -m comment --comment \"tcplab $RECIPE_NAME\""
 	say "    # drops $why"
 }
