@@ -54,3 +54,23 @@ const struct arrow *find_arrow(const char *from, const char *to)
 			return &arrows[i];
 	return NULL;
 }
+
+void for_each_arrow(void (*fn)(const struct arrow *a, void *data), void *data)
+{
+	for (size_t i = 0; i < sizeof(arrows) / sizeof(arrows[0]); i++)
+		fn(&arrows[i], data);
+}
+
+const char *known_state(const char *name)
+{
+	static const char *const names[] = {
+#define STATE_NAME(n, num, ss, rfc) #n,
+		TCP_STATES(STATE_NAME)
+#undef STATE_NAME
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i], name) == 0)
+			return names[i];
+	return NULL;
+}

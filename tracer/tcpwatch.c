@@ -26,6 +26,7 @@
 #include "sockets.h"
 #include "table.h"
 #include "tracepoint.h"
+#include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
 #define POLL_NS 20000000L /* read the ring buffer every 20 ms */
@@ -41,6 +42,9 @@ struct endpoint {
 
 struct options {
 	enum render_mode mode;
+	int diagram;		/* draw the diagram instead of lines */
+	const char *replay;	/* --replay FILE */
+	int to_end, force_colour, force_ascii;
 	long count;		/* 0: no limit */
 	double duration;	/* seconds, 0: no limit */
 	int family;		/* 0: both */
@@ -52,6 +56,7 @@ struct options {
 
 struct watch {
 	const struct options *opt;
+	struct view *view;	/* --diagram */
 	struct sockets *sockets;
 	uint64_t start_ns;
 	long printed;
@@ -61,7 +66,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tcpwatch [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
-		"                [--json] [-c COUNT] [--duration SECONDS]\n"
+		"                [--json | --diagram] [-c COUNT] [--duration SECONDS]\n"
+		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
 		"Print every TCP state change of this machine (all namespaces) as the\n"
@@ -78,6 +84,14 @@ static void usage(FILE *out)
 		"                         ADDR may be *)\n"
 		"      --json             one JSON object per line: time, side, local,\n"
 		"                         remote, old, new, ms, trigger, action\n"
+		"      --diagram          draw the state diagram instead: the server's state\n"
+		"                         blue [S], the client's red [C], the last arrow\n"
+		"                         bold (plain: '*'); full-screen on a terminal of\n"
+		"                         at least %dx%d, frame after frame otherwise\n"
+		"      --replay FILE      with --diagram: redraw a recorded --json run, a\n"
+		"                         key per step (no root needed); --to-end draws\n"
+		"                         only the last frame\n"
+		"      --color, --ascii   colours even off a terminal; ASCII lines only\n"
 		"  -c, --count N          stop after N transitions\n"
 		"      --duration S       stop after S seconds\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
@@ -95,8 +109,9 @@ static void usage(FILE *out)
 		"EXAMPLES\n"
 		"  sudo ./tcpwatch -p 32000\n"
 		"  sudo ./tcpwatch --json -c 6 -p 32000 > run.json\n"
+		"  ./tcpwatch --diagram --replay run.json\n"
 		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n",
-		DEFAULT_SERVER);
+		DEFAULT_SERVER, DIAGRAM_COLS, DIAGRAM_ROWS);
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -242,7 +257,10 @@ static void on_event(const struct tcp_event *ev, void *ctx)
 	arrow = find_arrow(t.old_state, t.new_state);
 	t.trigger = arrow ? arrow->event : "";
 	t.action = arrow ? arrow->action : "";
-	render_transition(stdout, opt->mode, &t);
+	if (w->view)
+		view_step(w->view, t.side, t.old_state, t.new_state, t.time_ms);
+	else
+		render_transition(stdout, opt->mode, &t);
 	w->printed++;
 }
 
@@ -262,6 +280,11 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "server", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "diagram", no_argument, NULL, 'D' },
+		{ "replay", required_argument, NULL, 'R' },
+		{ "to-end", no_argument, NULL, 'E' },
+		{ "color", no_argument, NULL, 'C' },
+		{ "ascii", no_argument, NULL, 'Z' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "list-states", no_argument, NULL, 'L' },
@@ -299,6 +322,21 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		case 'j':
 			json = 1;
 			break;
+		case 'D':
+			opt->diagram = 1;
+			break;
+		case 'R':
+			opt->replay = optarg;
+			break;
+		case 'E':
+			opt->to_end = 1;
+			break;
+		case 'C':
+			opt->force_colour = 1;
+			break;
+		case 'Z':
+			opt->force_ascii = 1;
+			break;
 		case 'c':
 			opt->count = parse_count(optarg);
 			if (opt->count < 0)
@@ -325,6 +363,10 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 	}
 	if (optind < argc)
 		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
+	if (json && opt->diagram)
+		errx(EXIT_USAGE, "--json and --diagram exclude each other");
+	if ((opt->replay || opt->to_end) && !opt->diagram)
+		errx(EXIT_USAGE, "--replay and --to-end go with --diagram");
 	opt->mode = json ? RENDER_JSON : text_mode();
 }
 
@@ -359,7 +401,9 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 
 	if (w->opt->duration > 0)
 		deadline = w->start_ns + (uint64_t)(w->opt->duration * 1e9);
-	if (w->opt->mode != RENDER_JSON)
+	if (w->view)
+		view_draw(w->view);
+	else if (w->opt->mode != RENDER_JSON)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
 		if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
@@ -382,6 +426,7 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 static int watch(const struct options *opt)
 {
 	struct watch w = { .opt = opt };
+	struct view view;
 	struct tracepoint *tp;
 	char err[256];
 	int status;
@@ -398,7 +443,13 @@ static int watch(const struct options *opt)
 		errx(EXIT_USAGE, "%s", err);
 	}
 	w.start_ns = mono_ns();
+	if (opt->diagram) {
+		view_open(&view, opt->force_colour, opt->force_ascii);
+		w.view = &view;
+	}
 	status = watch_loop(tp, &w);
+	if (w.view)
+		view_close(w.view);
 	tracepoint_close(tp);
 	sockets_free(w.sockets);
 	return status;
@@ -417,6 +468,14 @@ int main(int argc, char **argv)
 	if (list == 'A') {
 		print_arrows(stdout);
 		return 0;
+	}
+	if (diagram_missing(stderr))
+		return 1;
+	if (opt.replay) {
+		struct view view;
+
+		view_open(&view, opt.force_colour, opt.force_ascii);
+		return view_replay(&view, opt.replay, opt.to_end);
 	}
 	return watch(&opt);
 }
