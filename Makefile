@@ -18,7 +18,7 @@ COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all test test-fast demo clean install uninstall
+.PHONY: all test test-fast demo docs clean install uninstall
 
 all: $(PROGRAMS)
 
@@ -43,6 +43,10 @@ demo: all
 	./tcplab deps --install
 	./tcplab demo
 	./tcplab tour
+
+# The pictures in docs/, drawn by Graphviz from the one table.
+docs: all
+	docs/make-docs.sh
 
 clean:
 	rm -f $(PROGRAMS)

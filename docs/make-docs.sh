@@ -5,7 +5,8 @@
 #   docs/make-docs.sh [OUTDIR]     (default: the folder of this script)
 # Writes NAME.dot, NAME.svg and NAME.png for: tcp-states (the whole
 # diagram), handshake, syn-blocked, teardown, and states/STATE.svg (the
-# diagram with STATE marked) for each state.
+# diagram with STATE marked) for each state; states.md, the README's
+# state-by-state table, which goes into README.md too when OUTDIR is docs/.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -133,6 +134,33 @@ digraph teardown {
 EOF
 }
 
+# The README's state-by-state table: picture, freezing rule(s), command, note;
+# read from the table and the freezer's recipes (tcplab freeze --rules-only).
+states_section() {
+	local name rules note
+	echo "| state | picture | the rule that freezes it | command | good to know |"
+	echo "| --- | --- | --- | --- | --- |"
+	for name in $(states); do
+		rules=$("$project/tcplab" freeze --rules-only "$name" |
+			awk '/^iptables/ { sub(/ -m comment.*/, ""); printf "%s`%s`", n++ ? "<br>" : "", $0 }')
+		note=$("$project/tcplab" freeze --rules-only "$name" | awk '/^# note: / { sub(/^# note: /, ""); print; exit }')
+		# shellcheck disable=SC2016 # the backquotes are Markdown
+		printf '| %s | [diagram](docs/states/%s.svg) | %s | `sudo ./tcplab freeze %s` | %s |\n' \
+			"$name" "$name" "${rules:-none: the keys alone do it}" "$name" "${note:--}"
+	done
+}
+
+# Put the section between its markers in README.md.
+update_readme() {
+	local readme=$project/README.md section
+	section=$(states_section)
+	awk -v section="$section" '
+		/<!-- states:begin -->/ { print; print section; skip = 1; next }
+		/<!-- states:end -->/ { skip = 0 }
+		!skip { print }' "$readme" >"$readme.new"
+	mv "$readme.new" "$readme"
+}
+
 render() {
 	local name=$1 formats=$2 fmt
 	for fmt in $formats; do
@@ -151,4 +179,6 @@ for name in $(states); do
 	diagram_dot "$name" >"$out/states/$name.dot"
 	render "states/$name" svg
 done
+states_section >"$out/states.md"
+[[ $out == "$here" ]] && update_readme
 printf 'make-docs: pictures written to %s\n' "$out"

@@ -4,8 +4,8 @@
 
 LAB_TOOLS=(ip ss ifconfig iptables watch tmux)
 BUILD_TOOLS=(gcc make pkg-config)
-TEST_TOOLS=(bats shellcheck valgrind jq)
-PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config)
+TEST_TOOLS=(bats shellcheck valgrind jq dot)
+PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config [dot]=graphviz)
 # tcpwatch reads the tracepoint with these libraries (pkg-config name: package).
 declare -A LIBRARY_PACKAGE=([libtracefs]=libtracefs-dev [libtraceevent]=libtraceevent-dev)
 

@@ -23,6 +23,7 @@ cheatsheet() {
   Every other state: ./tcplab freeze --rules-only STATE
 Panes: server (top left), client (bottom left: press Enter to run it),
        watch -n 1 ./server-state.sh (top right), this shell.
+Window 2 (prefix n): tcpwatch's lines above its live diagram.
 Leave with: ./tcplab down  (ends everything in the lab)
 EOF
 }
@@ -47,6 +48,11 @@ tmux_create() {
 	tmux send-keys -t "=$session:lab.2" 'watch -n 1 ./server-state.sh' Enter
 	tmux send-keys -t "=$session:lab.3" 'tcplab_cheatsheet' Enter
 	tmux select-pane -t "=$session:lab.3"
+	# A second window: the kernel's transitions as lines, above the live diagram.
+	tmux new-window -d -t "=$session:" -n tcpwatch "$shell"
+	tmux split-window -v -p 80 -t "=$session:tcpwatch.0" "$shell"
+	tmux send-keys -t "=$session:tcpwatch.0" "./tcpwatch -p $SERVER_PORT" Enter
+	tmux send-keys -t "=$session:tcpwatch.1" "./tcpwatch --diagram -p $SERVER_PORT" Enter
 }
 
 tmux_open() {

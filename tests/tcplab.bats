@@ -105,8 +105,13 @@ teardown() {
 	wait_for 5 bash -c "tmux capture-pane -p -t '$session:lab.0' | grep -q 'server: listening on 192.168.100.100:32000'"
 	wait_for 5 bash -c "tmux capture-pane -p -t '$session:lab.2' | grep -q 'State = LISTEN'"
 	wait_for 5 bash -c "tmux capture-pane -p -t '$session:lab.3' | grep -q 'iptables -A INPUT -s 192.168.100.51 -p tcp --tcp-flags SYN SYN -j DROP'"
+	wait_for 5 bash -c "tmux capture-pane -p -t '$session:tcpwatch.0' | grep -q 'TIME(ms)'"
+	wait_for 5 bash -c "tmux capture-pane -p -t '$session:tcpwatch.1' | grep -q 'server \[S\]:'"
 	tmux send-keys -t "$session:lab.1" Enter
 	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
+	# the second window saw the handshake: as a line, and on the diagram
+	wait_for 5 bash -c "tmux capture-pane -p -t '$session:tcpwatch.0' | grep -q 'SYN_SENT -> ESTABLISHED'"
+	wait_for 5 bash -c "tmux capture-pane -p -t '$session:tcpwatch.1' | grep -q 'server \[S\]: ESTABLISHED  *client \[C\]: ESTABLISHED'"
 	run -0 "$TCPLAB" down
 	run ! tmux has-session -t "$session"
 }

@@ -132,3 +132,18 @@ steps() {
 	[ "${#lines[@]}" -eq 22 ]
 	[ "$(awk -F'\t' '$6 == "no" { print $1, $2 }' <<<"$output")" = "LISTEN SYN_SENT" ]
 }
+
+@test "--diagram live, off a terminal: one frame per transition" {
+	start_watch --diagram -p 32000 -c 2
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	wait "$WATCH_PID"
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^== step' <<<"$output")" -eq 3 ]
+	grep -q '^server \[S\]: LISTEN *client \[C\]: SYN_SENT *last: client CLOSED -> SYN_SENT' <<<"$output"
+}
+
+@test "inside a namespace (ip netns exec, where /sys has no tracefs) it still traces" {
+	run -0 ip netns exec "$TCPLAB_NS" "$TCPWATCH" --duration 0.5
+	[[ ${lines[0]} == *"TIME(ms)"* ]]
+}

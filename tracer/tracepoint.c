@@ -5,6 +5,7 @@
  * The instance uses the monotonic clock and does not overwrite: when its
  * buffer is full the kernel counts the events it drops, and we report them.
  */
+#include <sys/mount.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -22,6 +23,7 @@
 
 #include "tracepoint.h"
 
+#define TRACEFS_DIR "/sys/kernel/tracing"
 #define INSTANCE_PREFIX "tcpwatch-"
 #define BUFFER_KB 4096 /* per CPU: room for about 60k events between reads */
 
@@ -187,12 +189,26 @@ static int load_format(struct tracepoint *tp, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * tracefs at its usual place, mounted if need be: inside `ip netns exec`
+ * /sys is a fresh sysfs without it (that mount stays in that mount namespace).
+ */
+static int ensure_tracefs(void)
+{
+	const char *dir = NULL;
+
+	if (access(TRACEFS_DIR "/events", F_OK) == 0)
+		return 0;
+	if (mount("nodev", TRACEFS_DIR, "tracefs", 0, NULL) == 0)
+		return 0;
+	return tracefs_tracing_dir_is_mounted(true, &dir) && dir != NULL ? 0 : -1;
+}
+
 struct tracepoint *tracepoint_open(char *err, size_t errlen)
 {
 	struct tracepoint *tp;
-	const char *dir = NULL;
 
-	if (!tracefs_tracing_dir_is_mounted(true, &dir) || dir == NULL) {
+	if (ensure_tracefs() < 0) {
 		snprintf(err, errlen, "tracefs is not mounted and cannot be (mount -t tracefs nodev /sys/kernel/tracing)");
 		return NULL;
 	}
