@@ -147,3 +147,15 @@ steps() {
 	run -0 ip netns exec "$TCPLAB_NS" "$TCPWATCH" --duration 0.5
 	[[ ${lines[0]} == *"TIME(ms)"* ]]
 }
+
+@test "--diagram live, full screen under tmux: q quits and the instance goes" {
+	local sock=tl-live-$$
+	tmux -L "$sock" new-session -d -s d -x 120 -y 40 "'$TCPWATCH' --diagram -p 32000; echo EXIT=\$?; sleep 30"
+	wait_for 5 bash -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'server \[S\]: -'"
+	"$TCPLAB" start server >/dev/null
+	wait_for 5 bash -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'server \[S\]: LISTEN'"
+	tmux -L "$sock" send-keys -t d q
+	wait_for 5 bash -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'EXIT=0'"
+	tmux -L "$sock" kill-server
+	run ! compgen -G "$INSTANCES/tcpwatch-*"
+}

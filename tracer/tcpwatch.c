@@ -26,6 +26,7 @@
 #include "sockets.h"
 #include "table.h"
 #include "tracepoint.h"
+#include "screen.h"
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
@@ -392,6 +393,16 @@ static int done(const struct watch *w, uint64_t deadline)
 	return deadline && mono_ns() >= deadline;
 }
 
+/* The full-screen diagram: q quits, a resize redraws; -1 to stop. */
+static int live_keys(struct view *v)
+{
+	int key = screen_key(0);
+
+	if (screen_resized)
+		view_draw(v);
+	return key == 'q' ? -1 : 0;
+}
+
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct tracepoint *tp, struct watch *w)
 {
@@ -412,6 +423,8 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 		}
 		if (ferror(stdout))
 			return 1;
+		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
+			break;
 		nanosleep(&pause, NULL);
 	}
 	tracepoint_drain(tp, on_event, w);
