@@ -9,8 +9,9 @@ PREFIX  ?= /usr/local
 LIBEXEC := $(PREFIX)/libexec/tcplab
 
 PROGRAMS := server client tcpwatch
-TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/sockets.c \
-            tracer/render.c tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c
+TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/render.c \
+            tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
+            tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c
 # -isystem: the libraries' own headers are not held to our -Wpedantic.
 TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null))
 TRACE_LIBS   := $(shell pkg-config --libs libtracefs libtraceevent 2>/dev/null || echo -ltracefs -ltraceevent)

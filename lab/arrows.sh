@@ -230,12 +230,21 @@ trace_ends() {
 
 trace_ready() { [[ -s $(trace_file) ]]; }
 
+# --netns for every host of the lab: tcpwatch shows this lab's steps only.
+watch_netns_args() {
+	local host
+	for host in $(lab_hosts); do
+		printf -- '--netns %s ' "$(host_ns "$host")"
+	done
+}
+
 start_trace() {
 	local file
 	file=$(trace_file)
 	mkdir -p "$(run_dir)"
 	: >"$file"
-	"$(tcpwatch_bin)" -p "$SERVER_PORT" >"$file" 2>"$file.err" &
+	# shellcheck disable=SC2046 # watch_netns_args prints words
+	"$(tcpwatch_bin)" --kernel -p "$SERVER_PORT" $(watch_netns_args) >"$file" 2>"$file.err" &
 	TRACE_PID=$!
 	wait_for 5 trace_ready || {
 		warn "tcpwatch did not start: $(cat "$file.err")"
@@ -255,7 +264,7 @@ traced() {
 	local -a ends
 	read -r -a ends <<<"$(trace_ends "$3")"
 	awk -v l="${ends[0]}" -v r="${ends[1]}" -v o="$1" -v n="$2" \
-		'$3 == l && $5 == r && $6 == o && $8 == n { found = 1 } END { exit !found }' "$(trace_file)"
+		'$3 == l && $5 == r && $6 == o && $8 == n { found = 1 } END { exit !found }' < <(traced_since_mark)
 }
 
 # The kernel's steps on END's 4-tuple during the arrow.
@@ -263,7 +272,7 @@ kernel_lines() {
 	local -a ends
 	read -r -a ends <<<"$(trace_ends "$1")"
 	awk -v l="${ends[0]}" -v r="${ends[1]}" \
-		'$3 == l && $5 == r { print "  kernel  " $3, $4, $5, " ", $6, $7, $8 }' "$(trace_file)"
+		'$3 == l && $5 == r { print "  kernel  " $3, $4, $5, " ", $6, $7, $8 }' < <(traced_since_mark)
 }
 
 arrow_also() {
@@ -271,10 +280,17 @@ arrow_also() {
 	say "  and     $2: $(ss_line "$2")"
 }
 
+# The tracer runs from the recipe's start, so it sees each socket made (and
+# so knows its namespace); the evidence is what it saw after "before".
+TRACE_MARK=0
+
+traced_since_mark() { tail -n +"$((TRACE_MARK + 1))" "$(trace_file)"; }
+
 arrow_before() {
 	wait_state "$1" "$2" "$WAIT_TIMEOUT" || return 1
 	say "  before  $2: $(ss_line "$2")"
-	start_trace
+	sleep 0.1 # let the steps that led here reach the file
+	TRACE_MARK=$(wc -l <"$(trace_file)")
 }
 
 arrow_after() {
@@ -321,6 +337,8 @@ walk() {
 	read -r from to via <<<"$key"
 	say "arrow $from -> $to${via:+ (via $via)}: $(arrow_label "$from" "$to")"
 	read_expectations "${ARROW[$key]}"
+	reset_lab >/dev/null
+	start_trace || return 1
 	run_recipe "$key" "${ARROW[$key]}" || rc=1
 	stop_trace
 	if ((rc == 0)); then

@@ -84,6 +84,7 @@ recipe_rule_reason() {
 
 freeze() {
 	local state=$1
+	reset_lab >/dev/null
 	run_recipe "$state" "${RECIPE[$state]}" || return 1
 	say "evidence (ss -tan in lab '$TCPLAB_NS'):"
 	lab_ss | sed 's/^/  /'

@@ -214,11 +214,10 @@ run_step() {
 	return 0
 }
 
-# run_recipe NAME TEXT: reset the lab, then run TEXT's steps.
+# run_recipe NAME TEXT: run TEXT's steps (the caller resets the lab first).
 run_recipe() {
 	local word arg
 	RECIPE_NAME=$1
-	reset_lab >/dev/null
 	while read -r word arg; do
 		run_step "$word" "$arg" || return 1
 	done <<<"$2"

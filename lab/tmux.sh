@@ -51,8 +51,8 @@ tmux_create() {
 	# A second window: the kernel's transitions as lines, above the live diagram.
 	tmux new-window -d -t "=$session:" -n tcpwatch "$shell"
 	tmux split-window -v -p 80 -t "=$session:tcpwatch.0" "$shell"
-	tmux send-keys -t "=$session:tcpwatch.0" "./tcpwatch -p $SERVER_PORT" Enter
-	tmux send-keys -t "=$session:tcpwatch.1" "./tcpwatch --diagram -p $SERVER_PORT" Enter
+	tmux send-keys -t "=$session:tcpwatch.0" "./tcplab watch" Enter
+	tmux send-keys -t "=$session:tcpwatch.1" "./tcplab watch --diagram" Enter
 }
 
 tmux_open() {

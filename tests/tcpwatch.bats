@@ -19,8 +19,13 @@ teardown_file() {
 
 teardown() {
 	"$TCPLAB" reset >/dev/null
-	[[ -z ${WATCH_PID:-} ]] || kill -KILL "$WATCH_PID" 2>/dev/null || true
+	# a watcher still running ends as a user would end it, so its instance goes too
+	if [[ -n ${WATCH_PID:-} ]] && kill -INT "$WATCH_PID" 2>/dev/null; then
+		wait_for 3 pid_gone "$WATCH_PID" || kill -KILL "$WATCH_PID" 2>/dev/null || true
+	fi
 }
+
+pid_gone() { ! pid_alive "$1"; }
 
 # start_watch ARGS...: tcpwatch in the background, output in $BATS_TEST_TMPDIR/out.
 start_watch() {
@@ -40,32 +45,101 @@ one_connection() {
 	wait_program_exit server 5
 }
 
-# steps SIDE: OLD>NEW of SIDE's lines in the JSON output, space-separated.
+# steps SIDE [FILE]: "OLD>NEW trigger / action" of SIDE's connection (not
+# its listener) in the JSON output, one per line.
 steps() {
-	jq -r --arg s "$1" 'select(.side == $s) | .old + ">" + .new' "$BATS_TEST_TMPDIR/out" | paste -sd' '
+	jq -r --arg s "$1" 'select(.side == $s and .remote != "0.0.0.0:0")
+		| .old + ">" + .new + " " + .trigger + " / " + .action' "${2:-$BATS_TEST_TMPDIR/out}"
 }
 
-@test "one connection: the kernel's steps on both sides, as JSON" {
-	start_watch --json -p 32000
+CLIENT_STEPS="CLOSED>SYN_SENT active OPEN / snd SYN
+SYN_SENT>ESTABLISHED rcv SYN,ACK / snd ACK
+ESTABLISHED>FIN_WAIT1 CLOSE / snd FIN
+FIN_WAIT1>FIN_WAIT2 rcv ACK of FIN / x
+FIN_WAIT2>TIME_WAIT rcv FIN / snd ACK"
+SERVER_STEPS="LISTEN>SYN_RECV rcv SYN / snd SYN,ACK
+SYN_RECV>ESTABLISHED rcv ACK of SYN / x
+ESTABLISHED>CLOSE_WAIT rcv FIN / snd ACK
+CLOSE_WAIT>LAST_ACK CLOSE / snd FIN
+LAST_ACK>CLOSED rcv ACK of FIN / x"
+
+@test "one connection: the RFC's sequence on both sides, each step with its segments" {
+	start_watch --json -v -p 32000 --netns "$TCPLAB_NS"
 	one_connection
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
 	kill -INT "$WATCH_PID"
 	wait "$WATCH_PID"
 	jq -e -s 'length > 0 and all(.[]; has("time") and has("side") and has("local") and has("remote")
 		and has("old") and has("new") and has("ms") and has("trigger") and has("action"))' "$BATS_TEST_TMPDIR/out"
-	[ "$(steps client)" = "CLOSED>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>CLOSED" ]
-	[ "$(steps server)" = "CLOSED>LISTEN LISTEN>SYN_RECV SYN_RECV>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSED LISTEN>CLOSED" ]
-	run -0 jq -r 'select(.side == "client" and .new == "SYN_SENT") | .local + " " + .remote + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
-	[ "$output" = "$CLIENT_END $SERVER_END active OPEN / snd SYN" ]
-	run -0 jq -r 'select(.old == "ESTABLISHED" and .new == "CLOSE_WAIT") | .side + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
-	[ "$output" = "server rcv FIN / snd ACK" ]
-	# time in each state: known once the socket was seen entering it
+	diff -u <(echo "$CLIENT_STEPS") <(steps client)
+	diff -u <(echo "$SERVER_STEPS") <(steps server)
+	run -0 jq -r 'select(.remote == "0.0.0.0:0") | .side + " " + .old + ">" + .new + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "server CLOSED>LISTEN passive OPEN / create TCB
+server LISTEN>CLOSED CLOSE / delete TCB" ]
+	run -0 jq -r 'select(.side == "client" and .new == "SYN_SENT") | .local + " " + .remote' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "$CLIENT_END $SERVER_END" ]
+	# time in each state: SYN_RECV counts from the SYN, CLOSE_WAIT until the server's close
+	run -0 jq -r 'select(.old == "SYN_RECV") | .ms > 0 and .ms < 100' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = true ]
 	run -0 jq -r 'select(.old == "CLOSE_WAIT") | .ms > 0' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = true ]
+	# -v: what Linux did underneath
+	run -0 jq -r 'select(.new == "SYN_RECV") | .linux' "$BATS_TEST_TMPDIR/out"
+	[[ $output == *"request socket"* ]]
+}
+
+@test "a frozen SYN_RECV is shown when the SYN arrives, not when the last ACK does" {
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	run -0 "$TCPLAB" freeze SYN_RECV
+	wait_for 3 grep -q '"new":"SYN_RECV"' "$BATS_TEST_TMPDIR/out"
+	expect_state SYN-RECV "$SERVER_END" "$CLIENT_END" 0 # still frozen: no ACK has landed
+	run -0 jq -r 'select(.new == "SYN_RECV") | .side + " " + .old + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "server LISTEN rcv SYN / snd SYN,ACK" ]
+	run ! grep -q '"new":"ESTABLISHED"' "$BATS_TEST_TMPDIR/out"
+	"$TCPLAB" thaw >/dev/null
+	wait_for 5 grep -q '"old":"SYN_RECV","new":"ESTABLISHED"' "$BATS_TEST_TMPDIR/out"
+	run -0 jq -r 'select(.old == "SYN_RECV") | .ms > 900' "$BATS_TEST_TMPDIR/out"
 	[ "$output" = true ]
 }
 
+@test "another namespace with the same addresses is not mixed in" {
+	local foreign=tl-foreign-$$
+	TCPLAB_NS=$foreign "$TCPLAB" up >/dev/null
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	# the foreign lab first, then ours, then both at once
+	TCPLAB_NS=$foreign one_connection
+	one_connection
+	TCPLAB_NS=$foreign "$TCPLAB" start server >/dev/null
+	"$TCPLAB" start server >/dev/null
+	TCPLAB_NS=$foreign "$TCPLAB" start client >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	TCPLAB_NS=$foreign expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	sleep 0.5
+	kill -INT "$WATCH_PID"
+	wait "$WATCH_PID"
+	TCPLAB_NS=$foreign "$TCPLAB" down >/dev/null
+	# ours: one whole connection, then one handshake; nothing twice
+	diff -u <(printf '%s\n%s\n' "$CLIENT_STEPS" "$(head -2 <<<"$CLIENT_STEPS")") <(steps client)
+	diff -u <(printf '%s\n%s\n' "$SERVER_STEPS" "$(head -2 <<<"$SERVER_STEPS")") <(steps server)
+}
+
+@test "--netns: a namespace that does not exist is a clear error" {
+	run -2 "$TCPWATCH" --netns tl-nowhere-$$
+	[[ $output == *"no network namespace 'tl-nowhere-$$'"* ]]
+}
+
+# bats test_tags=slow
+@test "TIME_WAIT ends 60 s later, and tcpwatch says so (slow)" {
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	one_connection
+	wait_for 70 grep -q '"old":"TIME_WAIT","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
+	run -0 jq -r 'select(.old == "TIME_WAIT") | .side + " " + .trigger + " / " + .action + " " + (.ms > 59000 and .ms < 61500 | tostring)' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "client Timeout=2MSL / delete TCB true" ]
+}
+
 @test "text: a header, then one line per step with side, ends and states" {
-	start_watch -p 32000 -c 2
+	start_watch -p 32000 -c 2 --netns "$TCPLAB_NS"
 	"$TCPLAB" start server >/dev/null
 	"$TCPLAB" start client >/dev/null
 	wait "$WATCH_PID"
@@ -78,7 +152,7 @@ steps() {
 }
 
 @test "filters: another port is not shown" {
-	start_watch --json -p 32001 --duration 3
+	start_watch --json -p 32001 --duration 3 --netns "$TCPLAB_NS"
 	one_connection
 	wait "$WATCH_PID"
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
@@ -134,7 +208,7 @@ steps() {
 }
 
 @test "--diagram live, off a terminal: one frame per transition" {
-	start_watch --diagram -p 32000 -c 2
+	start_watch --diagram -p 32000 -c 2 --netns "$TCPLAB_NS"
 	"$TCPLAB" start server >/dev/null
 	"$TCPLAB" start client >/dev/null
 	wait "$WATCH_PID"
@@ -150,7 +224,7 @@ steps() {
 
 @test "--diagram live, full screen under tmux: q quits and the instance goes" {
 	local sock=tl-live-$$
-	tmux -L "$sock" new-session -d -s d -x 120 -y 40 "'$TCPWATCH' --diagram -p 32000; echo EXIT=\$?; sleep 30"
+	tmux -L "$sock" new-session -d -s d -x 120 -y 40 "'$TCPWATCH' --diagram -p 32000 --netns '$TCPLAB_NS'; echo EXIT=\$?; sleep 30"
 	wait_for 5 bash -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'server \[S\]: -'"
 	"$TCPLAB" start server >/dev/null
 	wait_for 5 bash -c "tmux -L '$sock' capture-pane -p -t d | grep -q 'server \[S\]: LISTEN'"

@@ -15,6 +15,9 @@ struct tcp_event {
 	uint16_t dport;
 	uint8_t saddr[16];	/* IPv4: the first 4 bytes */
 	uint8_t daddr[16];
+	int pid;		/* the task that was running */
+	int in_irq;		/* softirq, hardirq or NMI: pid is nobody in particular */
+	unsigned long task_netns; /* the namespace of that task, read on arrival; 0: unknown */
 };
 
 #endif /* TRACER_EVENT_H */

@@ -40,6 +40,8 @@ static void render_text(FILE *out, int colour, const struct transition *t)
 	fprintf(out, "%s%10.3f %-6s %-45s %-25s %9s %s / %s%s\n", on, t->time_ms, t->side,
 		ends, states, ms, *t->trigger ? t->trigger : "?", *t->action ? t->action : "?",
 		*on ? RESET : "");
+	if (*t->detail)
+		fprintf(out, "%10s %-6s linux: %s\n", "", "", t->detail);
 }
 
 /* Every string we print is ours or an address: no quote or backslash to escape. */
@@ -53,7 +55,10 @@ static void render_json(FILE *out, const struct transition *t)
 		fputs("null", out);
 	else
 		fprintf(out, "%.3f", t->ms_in_old);
-	fprintf(out, ",\"trigger\":\"%s\",\"action\":\"%s\"}\n", t->trigger, t->action);
+	fprintf(out, ",\"trigger\":\"%s\",\"action\":\"%s\"", t->trigger, t->action);
+	if (*t->detail)
+		fprintf(out, ",\"linux\":\"%s\"", t->detail);
+	fputs("}\n", out);
 }
 
 void render_transition(FILE *out, enum render_mode mode, const struct transition *t)

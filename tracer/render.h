@@ -15,6 +15,7 @@ struct transition {
 	double ms_in_old;	/* < 0: not known */
 	const char *trigger;	/* "" when not known */
 	const char *action;
+	const char *detail;	/* what Linux did underneath ("" for none, or not asked) */
 };
 
 enum render_mode { RENDER_TEXT, RENDER_COLOR, RENDER_JSON };

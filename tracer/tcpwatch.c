@@ -22,15 +22,19 @@
 #include <unistd.h>
 
 #include "../common/lab.h"
+#include "diag.h"
+#include "netns.h"
+#include "packets.h"
 #include "render.h"
-#include "sockets.h"
+#include "rfc.h"
 #include "table.h"
 #include "tracepoint.h"
 #include "screen.h"
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
-#define POLL_NS 20000000L /* read the ring buffer every 20 ms */
+#define POLL_NS 10000000L /* read the ring buffer every 10 ms */
+#define MAX_NETNS 8
 
 enum { EXIT_LOST = 3 };
 
@@ -46,6 +50,10 @@ struct options {
 	int diagram;		/* draw the diagram instead of lines */
 	const char *replay;	/* --replay FILE */
 	int to_end, force_colour, force_ascii;
+	int kernel_only;	/* --kernel */
+	int verbose;		/* -v: the Linux detail too */
+	const char *netns[MAX_NETNS]; /* --netns; none: our own */
+	int nnetns;
 	long count;		/* 0: no limit */
 	double duration;	/* seconds, 0: no limit */
 	int family;		/* 0: both */
@@ -58,7 +66,8 @@ struct options {
 struct watch {
 	const struct options *opt;
 	struct view *view;	/* --diagram */
-	struct sockets *sockets;
+	struct rfc *rfc;
+	struct capture *capture;
 	uint64_t start_ns;
 	long printed;
 };
@@ -197,31 +206,33 @@ static int addr_len(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-/* Does the event's local or remote address equal e's? */
-static int addr_is(const struct tcp_event *ev, const uint8_t *addr, const struct endpoint *e)
+/* Is addr (of family) e's address? */
+static int addr_is(int family, const uint8_t *addr, const struct endpoint *e)
 {
 	return e->any_addr ||
-	       (e->family == ev->family && memcmp(addr, e->addr, (size_t)addr_len(e->family)) == 0);
+	       (e->family == family && memcmp(addr, e->addr, (size_t)addr_len(e->family)) == 0);
 }
 
-static int wanted(const struct options *opt, const struct tcp_event *ev)
+/* Do the filters let a connection between a:ap and b:bp through? */
+static int wanted(const struct options *opt, int family, const uint8_t *a, uint16_t ap,
+		  const uint8_t *b, uint16_t bp)
 {
-	if (opt->family && ev->family != opt->family)
+	if (opt->family && family != opt->family)
 		return 0;
-	if (opt->port >= 0 && ev->sport != opt->port && ev->dport != opt->port)
+	if (opt->port >= 0 && ap != opt->port && bp != opt->port)
 		return 0;
-	if (opt->have_addr && !addr_is(ev, ev->saddr, &opt->addr) && !addr_is(ev, ev->daddr, &opt->addr))
+	if (opt->have_addr && !addr_is(family, a, &opt->addr) && !addr_is(family, b, &opt->addr))
 		return 0;
 	return 1;
 }
 
-static const char *side_of(const struct options *opt, const struct tcp_event *ev)
+static const char *side_of(const struct options *opt, const struct rfc_step *st)
 {
 	const struct endpoint *srv = &opt->server;
 
-	if (ev->sport == srv->port && addr_is(ev, ev->saddr, srv))
+	if (st->lport == srv->port && addr_is(st->family, st->local, srv))
 		return "server";
-	if (ev->dport == srv->port && addr_is(ev, ev->daddr, srv))
+	if (st->rport == srv->port && addr_is(st->family, st->remote, srv))
 		return "client";
 	return "-";
 }
@@ -237,32 +248,46 @@ static void format_end(int family, const uint8_t *addr, uint16_t port, char *out
 		snprintf(out, len, "%s:%u", ip, (unsigned)port);
 }
 
-static void on_event(const struct tcp_event *ev, void *ctx)
+/* One RFC-level step, out as a line, a JSON object or a new frame of the diagram. */
+static void on_step(const struct rfc_step *st, void *ctx)
 {
 	struct watch *w = ctx;
 	const struct options *opt = w->opt;
-	const struct arrow *arrow;
 	struct transition t;
-	int64_t spent;
 
-	if (!wanted(opt, ev) || (opt->count && w->printed >= opt->count))
+	if (opt->count && w->printed >= opt->count)
 		return;
-	spent = sockets_enter(w->sockets, ev->sk, ev->ns, ev->new_state == TCP_CLOSE);
-	t.time_ms = ev->ns > w->start_ns ? (double)(ev->ns - w->start_ns) / 1e6 : 0;
-	t.side = side_of(opt, ev);
-	format_end(ev->family, ev->saddr, ev->sport, t.local, sizeof(t.local));
-	format_end(ev->family, ev->daddr, ev->dport, t.remote, sizeof(t.remote));
-	t.old_state = state_name(ev->old_state);
-	t.new_state = state_name(ev->new_state);
-	t.ms_in_old = spent < 0 ? -1 : (double)spent / 1e6;
-	arrow = find_arrow(t.old_state, t.new_state);
-	t.trigger = arrow ? arrow->event : "";
-	t.action = arrow ? arrow->action : "";
+	t.time_ms = st->ns > w->start_ns ? (double)(st->ns - w->start_ns) / 1e6 : 0;
+	t.side = side_of(opt, st);
+	format_end(st->family, st->local, st->lport, t.local, sizeof(t.local));
+	format_end(st->family, st->remote, st->rport, t.remote, sizeof(t.remote));
+	t.old_state = st->old_state;
+	t.new_state = st->new_state;
+	t.ms_in_old = st->ns_in_old < 0 ? -1 : (double)st->ns_in_old / 1e6;
+	t.trigger = st->trigger;
+	t.action = st->action;
+	t.detail = opt->verbose ? st->linux_detail : "";
 	if (w->view)
 		view_step(w->view, t.side, t.old_state, t.new_state, t.time_ms);
 	else
 		render_transition(stdout, opt->mode, &t);
 	w->printed++;
+}
+
+static void on_event(const struct tcp_event *ev, void *ctx)
+{
+	struct watch *w = ctx;
+
+	if (wanted(w->opt, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport))
+		rfc_kernel(w->rfc, ev);
+}
+
+static void on_packet(const struct packet *p, void *ctx)
+{
+	struct watch *w = ctx;
+
+	if (wanted(w->opt, p->family, p->src, p->sport, p->dst, p->dport))
+		rfc_packet(w->rfc, p);
 }
 
 static enum render_mode text_mode(void)
@@ -282,6 +307,9 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "server", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "diagram", no_argument, NULL, 'D' },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "kernel", no_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "to-end", no_argument, NULL, 'E' },
 		{ "color", no_argument, NULL, 'C' },
@@ -300,7 +328,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 	opt->port = -1;
 	parse_endpoint(DEFAULT_SERVER, &opt->server);
 	*list = 0;
-	while ((c = getopt_long(argc, argv, "p:a:c:46h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:c:46vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_port(optarg, &port) < 0)
@@ -325,6 +353,19 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			break;
 		case 'D':
 			opt->diagram = 1;
+			break;
+		case 'N':
+			if (opt->nnetns == MAX_NETNS)
+				errx(EXIT_USAGE, "at most %d --netns", MAX_NETNS);
+			if (*optarg == '\0' || strchr(optarg, '/') != NULL)
+				errx(EXIT_USAGE, "bad namespace name '%s'", optarg);
+			opt->netns[opt->nnetns++] = optarg;
+			break;
+		case 'K':
+			opt->kernel_only = 1;
+			break;
+		case 'v':
+			opt->verbose = 1;
 			break;
 		case 'R':
 			opt->replay = optarg;
@@ -403,12 +444,36 @@ static int live_keys(struct view *v)
 	return key == 'q' ? -1 : 0;
 }
 
+/* One round: the tracepoint, the wire, then what is old enough to tell. */
+static int read_round(struct tracepoint *tp, struct watch *w, int all)
+{
+	if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
+		warn("reading the trace buffer");
+		return -1;
+	}
+	capture_read(w->capture, on_packet, w);
+	rfc_flush(w->rfc, mono_ns(), all);
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* Anything lost on the way is said, and is the exit status. */
+static int report_loss(struct tracepoint *tp, struct watch *w)
+{
+	unsigned long long lost = tracepoint_lost(tp), missed = capture_drops(w->capture);
+
+	if (lost)
+		warnx("the kernel dropped %llu tracepoint event(s): the transitions above are incomplete", lost);
+	if (missed)
+		warnx("the kernel dropped %llu segment(s) before we read them: some triggers and actions may be wrong",
+		      missed);
+	return lost || missed ? EXIT_LOST : 0;
+}
+
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct tracepoint *tp, struct watch *w)
 {
 	const struct timespec pause = { 0, POLL_NS };
 	uint64_t deadline = 0;
-	unsigned long long lost;
 
 	if (w->opt->duration > 0)
 		deadline = w->start_ns + (uint64_t)(w->opt->duration * 1e9);
@@ -417,23 +482,37 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 	else if (w->opt->mode != RENDER_JSON)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
-		if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
-			warn("reading the trace buffer");
-			return 1;
-		}
-		if (ferror(stdout))
+		if (read_round(tp, w, 0) < 0)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
 		nanosleep(&pause, NULL);
 	}
-	tracepoint_drain(tp, on_event, w);
-	lost = tracepoint_lost(tp);
-	if (lost) {
-		warnx("the kernel dropped %llu event(s): the transitions above are incomplete", lost);
-		return EXIT_LOST;
+	if (read_round(tp, w, 1) < 0)
+		return 1;
+	return report_loss(tp, w);
+}
+
+/* The watched namespaces: --netns NAME..., or our own. */
+static int open_namespaces(const struct options *opt, struct watch *w, unsigned long *inode, int *diag_fd)
+{
+	const char *own[1] = { "" };
+	const char *const *names = opt->nnetns ? opt->netns : own;
+	int n = opt->nnetns ? opt->nnetns : 1;
+	char err[256];
+
+	for (int i = 0; i < n; i++) {
+		inode[i] = *names[i] ? netns_inode(names[i]) : netns_self_inode();
+		if (inode[i] == 0)
+			errx(EXIT_USAGE, "no network namespace '%s' (ip netns list shows them)", names[i]);
+		diag_fd[i] = diag_open(names[i], err, sizeof(err));
+		if (diag_fd[i] < 0)
+			errx(EXIT_USAGE, "%s", err);
 	}
-	return 0;
+	w->capture = capture_open(names, n, err, sizeof(err));
+	if (w->capture == NULL)
+		errx(EXIT_USAGE, "%s", err);
+	return n;
 }
 
 static int watch(const struct options *opt)
@@ -441,20 +520,22 @@ static int watch(const struct options *opt)
 	struct watch w = { .opt = opt };
 	struct view view;
 	struct tracepoint *tp;
+	unsigned long inode[MAX_NETNS];
+	int diag_fd[MAX_NETNS];
+	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, &w };
 	char err[256];
 	int status;
 
 	if (geteuid() != 0)
 		errx(EXIT_USAGE, "must run as root: tracefs needs it (try: sudo ./tcpwatch)");
 	catch_stop_signals();
-	w.sockets = sockets_new();
-	if (w.sockets == NULL)
+	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
+	w.rfc = rfc_new(&cfg);
+	if (w.rfc == NULL)
 		errx(1, "out of memory");
 	tp = tracepoint_open(err, sizeof(err));
-	if (tp == NULL) {
-		sockets_free(w.sockets);
+	if (tp == NULL)
 		errx(EXIT_USAGE, "%s", err);
-	}
 	w.start_ns = mono_ns();
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);
@@ -464,7 +545,10 @@ static int watch(const struct options *opt)
 	if (w.view)
 		view_close(w.view);
 	tracepoint_close(tp);
-	sockets_free(w.sockets);
+	rfc_free(w.rfc);
+	capture_close(w.capture);
+	for (int i = 0; i < cfg.nwhere; i++)
+		close(diag_fd[i]);
 	return status;
 }
 

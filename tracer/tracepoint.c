@@ -69,6 +69,8 @@ static int on_record(struct tep_event *event, struct tep_record *record, int cpu
 	ev.old_state = (int)field_number(tp->f_old, record);
 	ev.new_state = (int)field_number(tp->f_new, record);
 	ev.family = (int)field_number(tp->f_family, record);
+	ev.pid = tep_data_pid(tp->tep, record);
+	ev.in_irq = (tep_data_flags(tp->tep, record) & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ)) != 0;
 	ev.sport = (uint16_t)field_number(tp->f_sport, record);
 	ev.dport = (uint16_t)field_number(tp->f_dport, record);
 	if (ev.family == AF_INET6) {

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The segments on the wire of the watched namespaces (AF_PACKET, TCP only),
+ * with the time each was seen on the same clock as the tracepoint's.
+ */
+#ifndef TRACER_PACKETS_H
+#define TRACER_PACKETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { TCP_FL_FIN = 0x01, TCP_FL_SYN = 0x02, TCP_FL_RST = 0x04, TCP_FL_ACK = 0x10 };
+
+struct packet {
+	uint64_t ns;		/* CLOCK_MONOTONIC */
+	int family;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;	/* host order */
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t len;		/* payload bytes */
+	int where;		/* which watched namespace */
+};
+
+struct capture;
+
+typedef void packet_fn(const struct packet *p, void *ctx);
+
+/* Capture in each of the n namespaces (names[i], "" for our own); NULL and err. */
+struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen);
+/* Hand every segment received so far to fn. */
+void capture_read(struct capture *c, packet_fn *fn, void *ctx);
+/* Segments the kernel could not queue for us. */
+unsigned long long capture_drops(struct capture *c);
+void capture_close(struct capture *c);
+
+#endif /* TRACER_PACKETS_H */

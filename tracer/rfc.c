@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The RFC-level view of the kernel's TCP steps.  Everything that happens is
+ * queued and worked through LOOKAHEAD_NS late, in time order, so that each
+ * step can be told what segment caused it and what segment it sent.
+ *
+ * Where Linux and the RFC part ways:
+ * - a listener's SYN_RECV is a request socket: it starts with the SYN on the
+ *   wire; the tracepoint's LISTEN -> SYN_RECV (the child, made when the last
+ *   ACK lands) is then only the Linux detail;
+ * - TIME_WAIT, and FIN_WAIT2 after close(), are timewait minisockets: the
+ *   tracepoint says "-> CLOSE" when the full socket hands over; the FIN on
+ *   the wire or sock_diag tell which, and sock_diag when the minisocket ends;
+ * - FIN_WAIT1 -> TIME_WAIT (a FIN that also acknowledges ours) passes
+ *   FIN_WAIT2 on the way: the two kernel steps are one RFC arrow.
+ */
+#include <sys/socket.h>
+
+#include <netinet/tcp.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "netns.h"
+#include "rfc.h"
+#include "table.h"
+
+#define LOOKAHEAD_NS 100000000ull	/* 100 ms: room for a delayed ACK */
+#define KERNEL_LOOKAHEAD_NS 30000000ull	/* --kernel: only the wire near each step */
+#define WIRE_MEMORY_NS 2000000000ull	/* what the wire alone told, kept two seconds */
+#define ACTION_WINDOW_NS 60000000ull	/* a segment sent this soon after a step is its action */
+#define TRIGGER_WINDOW_NS 20000000ull	/* a segment received this soon before a step caused it */
+#define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
+#define PLACE_WINDOW_NS 100000000ull	/* a tuple seen on a namespace's wire this recently is there */
+#define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
+#define RING 16384			/* recent segments, for the look-ahead */
+#define BUCKETS 16384
+#define MAX_WHERE 8
+
+enum kind { FULL, REQUEST, MINI };
+
+struct conn {
+	int where, family;
+	uint8_t local[16], remote[16];
+	uint16_t lport, rport;
+	const char *state;	/* RFC name; NULL: not known yet */
+	enum kind kind;
+	uint64_t since;		/* when it entered state; 0: not seen */
+	uint64_t sk;		/* the full socket, 0 if none */
+	uint64_t seen;		/* last segment or step */
+	uint64_t next_check;	/* minisockets: when to ask sock_diag again */
+	struct packet last_rcv;	/* the last segment it received */
+	int have_rcv;
+	uint32_t syn_seq, fin_seq;
+	int sent_syn, sent_fin;
+	struct conn *next;	/* hash chain */
+};
+
+struct sk_entry {
+	uint64_t sk;
+	struct conn *conn;	/* NULL: a socket of another namespace */
+	struct sk_entry *next;
+};
+
+struct rfc {
+	struct rfc_config cfg;
+	struct conn *conns[BUCKETS];
+	struct sk_entry *sks[BUCKETS];
+	struct tcp_event *events;	/* queued kernel steps, oldest first */
+	size_t nev, cap, first;
+	struct packet ring[RING];	/* queued and recent segments */
+	uint64_t ring_in, ring_done;	/* appended, worked through */
+	uint64_t last_check, last_idle;
+	unsigned long foreign;
+};
+
+/* ---- connections ---------------------------------------------------- */
+
+static size_t alen(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+static unsigned hash_tuple(int where, int family, const uint8_t *l, uint16_t lp, const uint8_t *r, uint16_t rp)
+{
+	unsigned h = (unsigned)where * 131u + lp * 31u + rp;
+
+	for (size_t i = 0; i < alen(family); i++)
+		h = h * 33u + l[i] * 7u + r[i];
+	return h & (BUCKETS - 1);
+}
+
+static struct conn *find_conn(struct rfc *r, int where, int family, const uint8_t *l, uint16_t lp,
+			      const uint8_t *rm, uint16_t rp, int create)
+{
+	unsigned h = hash_tuple(where, family, l, lp, rm, rp);
+	struct conn *c;
+
+	for (c = r->conns[h]; c != NULL; c = c->next)
+		if (c->where == where && c->family == family && c->lport == lp && c->rport == rp &&
+		    memcmp(c->local, l, alen(family)) == 0 && memcmp(c->remote, rm, alen(family)) == 0)
+			return c;
+	if (!create || (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->where = where;
+	c->family = family;
+	memcpy(c->local, l, alen(family));
+	memcpy(c->remote, rm, alen(family));
+	c->lport = lp;
+	c->rport = rp;
+	c->next = r->conns[h];
+	r->conns[h] = c;
+	return c;
+}
+
+static void drop_conn(struct rfc *r, struct conn *c)
+{
+	struct conn **link = &r->conns[hash_tuple(c->where, c->family, c->local, c->lport, c->remote, c->rport)];
+
+	while (*link != NULL && *link != c)
+		link = &(*link)->next;
+	if (*link == c)
+		*link = c->next;
+	free(c);
+}
+
+/* A listener of namespace where on local:lport? */
+static struct conn *listener_of(struct rfc *r, int where, int family, const uint8_t *l, uint16_t lp)
+{
+	static const uint8_t any[16];
+
+	struct conn *c = find_conn(r, where, family, l, lp, any, 0, 0);
+
+	if (c == NULL)
+		c = find_conn(r, where, family, any, lp, any, 0, 0);
+	return c != NULL && c->state != NULL && strcmp(c->state, "LISTEN") == 0 ? c : NULL;
+}
+
+/* ---- sockets of the tracepoint -------------------------------------- */
+
+static struct sk_entry **sk_link(struct rfc *r, uint64_t sk)
+{
+	struct sk_entry **link = &r->sks[(sk >> 6) & (BUCKETS - 1)];
+
+	while (*link != NULL && (*link)->sk != sk)
+		link = &(*link)->next;
+	return link;
+}
+
+static void sk_set(struct rfc *r, uint64_t sk, struct conn *c)
+{
+	struct sk_entry **link = sk_link(r, sk), *e = *link;
+
+	if (e == NULL) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			return;
+		e->sk = sk;
+		*link = e;
+	}
+	e->conn = c;
+}
+
+static void sk_forget(struct rfc *r, uint64_t sk)
+{
+	struct sk_entry **link = sk_link(r, sk), *e = *link;
+
+	if (e != NULL) {
+		*link = e->next;
+		free(e);
+	}
+}
+
+/* ---- telling steps ---------------------------------------------------- */
+
+/* How the diagram names a segment's flags; ours says whether we sent it. */
+static void segment_name(const struct conn *c, const struct packet *p, int ours, const char *old_state,
+			 char *out, size_t len)
+{
+	const char *verb = ours ? "snd" : "rcv";
+	int acks_fin = !ours && c->sent_fin && (p->flags & TCP_FL_ACK) && p->ack == c->fin_seq + 1;
+	int acks_syn = !ours && c->sent_syn && (p->flags & TCP_FL_ACK) && p->ack == c->syn_seq + 1;
+
+	if (p->flags & TCP_FL_RST)
+		snprintf(out, len, "%s RST", verb);
+	else if ((p->flags & TCP_FL_SYN) && (p->flags & TCP_FL_ACK))
+		snprintf(out, len, "%s SYN,ACK", verb);
+	else if (p->flags & TCP_FL_SYN)
+		snprintf(out, len, "%s SYN", verb);
+	else if (p->flags & TCP_FL_FIN)
+		snprintf(out, len, "%s %s", verb, acks_fin && strcmp(old_state, "FIN_WAIT1") == 0 ? "FIN,ACK" : "FIN");
+	else if (acks_fin)
+		snprintf(out, len, "rcv ACK of FIN");
+	else if (acks_syn)
+		snprintf(out, len, "rcv ACK of SYN");
+	else
+		snprintf(out, len, "%s ACK", verb);
+}
+
+static int sent_by(const struct conn *c, const struct packet *p)
+{
+	return p->where == c->where && p->family == c->family && p->sport == c->lport &&
+	       p->dport == c->rport && memcmp(p->src, c->local, alen(c->family)) == 0 &&
+	       memcmp(p->dst, c->remote, alen(c->family)) == 0;
+}
+
+/* The next kernel step of the same socket still queued after index i, or NULL. */
+static const struct tcp_event *next_step_of(const struct rfc *r, size_t i, uint64_t sk)
+{
+	for (size_t j = i + 1; j < r->nev; j++)
+		if (r->events[j].sk == sk)
+			return &r->events[j];
+	return NULL;
+}
+
+/* The first segment c sent in [from, until), looking ahead in the ring. */
+static const struct packet *sent_after(const struct rfc *r, const struct conn *c, uint64_t from, uint64_t until)
+{
+	uint64_t start = r->ring_done > RING ? r->ring_done - RING / 2 : 0;
+
+	for (uint64_t i = start; i < r->ring_in; i++) {
+		const struct packet *p = &r->ring[i % RING];
+
+		if (p->ns >= from && p->ns < until && sent_by(c, p))
+			return p;
+	}
+	return NULL;
+}
+
+struct step_ctx {
+	struct rfc *r;
+	struct conn *c;
+	uint64_t ns;
+	int by_label;		/* 1 a system call, 2 a timer did it: the diagram's label says what */
+	uint64_t action_until;
+};
+
+static void emit(struct step_ctx *s, const char *old_state, const char *new_state, const char *detail)
+{
+	struct conn *c = s->c;
+	const struct arrow *a = find_arrow(old_state, new_state);
+	const struct packet *sent;
+	struct rfc_step st;
+
+	memset(&st, 0, sizeof(st));
+	st.ns = s->ns;
+	st.where = c->where;
+	st.family = c->family;
+	memcpy(st.local, c->local, 16);
+	memcpy(st.remote, c->remote, 16);
+	st.lport = c->lport;
+	st.rport = c->rport;
+	st.old_state = old_state;
+	st.new_state = new_state;
+	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
+	if (s->by_label)
+		snprintf(st.trigger, sizeof(st.trigger), "%s", a ? a->event : s->by_label == 2 ? "timeout" : "CLOSE");
+	else if (c->have_rcv && c->last_rcv.ns + TRIGGER_WINDOW_NS >= s->ns)
+		segment_name(c, &c->last_rcv, 0, old_state, st.trigger, sizeof(st.trigger));
+	else
+		snprintf(st.trigger, sizeof(st.trigger), "timeout");
+	sent = s->r->cfg.kernel_only ? NULL : sent_after(s->r, c, s->ns, s->action_until);
+	if (sent != NULL)
+		segment_name(c, sent, 1, old_state, st.action, sizeof(st.action));
+	else
+		snprintf(st.action, sizeof(st.action), "%s", a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x");
+	snprintf(st.linux_detail, sizeof(st.linux_detail), "%s", detail ? detail : "");
+	c->state = new_state;
+	c->since = s->ns;
+	s->r->cfg.fn(&st, s->r->cfg.ctx);
+}
+
+/* ---- where a kernel step happened ------------------------------------ */
+
+static int place_by_task(const struct rfc *r, unsigned long ino)
+{
+	for (int i = 0; ino && i < r->cfg.nwhere; i++)
+		if (r->cfg.inode[i] == ino)
+			return i;
+	return ino ? -2 : -1; /* -2: a task of another namespace; -1: gone */
+}
+
+/* Did a segment of this 4-tuple (either way) cross namespace where's wire near ns? */
+static int on_wire_near(const struct rfc *r, const struct tcp_event *ev)
+{
+	uint64_t start = r->ring_in > RING ? r->ring_in - RING : 0;
+
+	for (uint64_t i = r->ring_in; i-- > start;) {
+		const struct packet *p = &r->ring[i % RING];
+		size_t n = alen(ev->family);
+
+		if (p->ns + PLACE_WINDOW_NS < ev->ns)
+			break;
+		if (p->ns > ev->ns + PLACE_WINDOW_NS || p->family != ev->family)
+			continue;
+		if ((p->sport == ev->sport && p->dport == ev->dport && memcmp(p->src, ev->saddr, n) == 0 &&
+		     memcmp(p->dst, ev->daddr, n) == 0) ||
+		    (p->sport == ev->dport && p->dport == ev->sport && memcmp(p->src, ev->daddr, n) == 0 &&
+		     memcmp(p->dst, ev->saddr, n) == 0))
+			return p->where;
+	}
+	return -1;
+}
+
+/* The namespace whose wire carried this 4-tuple just now, or -1. */
+static int place_by_wire(struct rfc *r, const struct tcp_event *ev)
+{
+	int where;
+
+	for (int i = 0; i < r->cfg.nwhere; i++) {
+		struct conn *c = find_conn(r, i, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 0);
+
+		if (c != NULL && c->seen + PLACE_WINDOW_NS >= ev->ns)
+			return i;
+	}
+	where = on_wire_near(r, ev);
+	if (where >= 0)
+		return where;
+	for (int i = 0; i < r->cfg.nwhere; i++)
+		if (diag_state(r->cfg.diag_fd[i], ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport))
+			return i;
+	return -1;
+}
+
+/* The connection of this kernel step, or NULL when it is another namespace's. */
+static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
+{
+	struct sk_entry *e = *sk_link(r, ev->sk);
+	int where = -1;
+
+	if (e != NULL)
+		return e->conn;
+	if (!ev->in_irq && ev->task_netns)
+		where = place_by_task(r, ev->task_netns);
+	if (where == -1)
+		where = place_by_wire(r, ev);
+	if (where < 0) {
+		sk_set(r, ev->sk, NULL);
+		return NULL;
+	}
+	{
+		struct conn *c = find_conn(r, where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
+
+		if (c != NULL) {
+			c->sk = ev->sk;
+			sk_set(r, ev->sk, c);
+		}
+		return c;
+	}
+}
+
+/* ---- the kernel's steps ---------------------------------------------- */
+
+static int is_state(const struct conn *c, const char *name)
+{
+	return c->state != NULL && strcmp(c->state, name) == 0;
+}
+
+/* A full socket handed over to a minisocket, or ended: which, by the wire, else sock_diag. */
+static void close_from(struct step_ctx *s, const char *old_state)
+{
+	struct conn *c = s->c;
+	const struct packet *p = c->have_rcv && c->last_rcv.ns + TRIGGER_WINDOW_NS >= s->ns ? &c->last_rcv : NULL;
+	int kstate;
+
+	if (p != NULL && (p->flags & TCP_FL_RST)) {
+		emit(s, old_state, "CLOSED", "reset");
+		return;
+	}
+	if (p != NULL && ((p->flags & TCP_FL_FIN) || strcmp(old_state, "CLOSING") == 0)) {
+		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
+		c->kind = MINI;
+		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
+		return;
+	}
+	/* Without a FIN or an RST, FIN_WAIT2 -> CLOSE is close() handing over to a minisocket. */
+	kstate = c->have_rcv ? (strcmp(old_state, "FIN_WAIT2") == 0 ? TCP_FIN_WAIT2 : 0)
+			     : diag_state(s->r->cfg.diag_fd[c->where], c->family, c->local, c->lport,
+					  c->remote, c->rport);
+	if (kstate == TCP_FIN_WAIT2 && strcmp(old_state, "FIN_WAIT2") == 0) {
+		/* close()d in FIN_WAIT2: the RFC state goes on in a minisocket */
+		c->kind = MINI;
+		c->state = "FIN_WAIT2";
+		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
+		return;
+	}
+	if (kstate == TCP_TIME_WAIT) {
+		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
+		c->kind = MINI;
+		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
+		return;
+	}
+	emit(s, old_state, "CLOSED", NULL);
+}
+
+static void kernel_step(struct rfc *r, size_t i)
+{
+	const struct tcp_event *ev = &r->events[i];
+	const struct tcp_event *next = next_step_of(r, i, ev->sk);
+	const char *old_state = state_name(ev->old_state), *new_state = state_name(ev->new_state);
+	struct step_ctx s = { r, NULL, ev->ns, !ev->in_irq, ev->ns + ACTION_WINDOW_NS };
+	struct conn *c = conn_of_step(r, ev);
+
+	if (c == NULL) {
+		r->foreign++;
+		if (ev->new_state == TCP_CLOSE)
+			sk_forget(r, ev->sk);
+		return;
+	}
+	s.c = c;
+	c->seen = ev->ns;
+	if (next != NULL && next->ns < s.action_until)
+		s.action_until = next->ns;
+	if (r->cfg.kernel_only) {
+		emit(&s, old_state, new_state, NULL);
+	} else if (ev->old_state == TCP_LISTEN && ev->new_state == TCP_SYN_RECV) {
+		/* the child of a request: the RFC's SYN_RECV began with the SYN */
+		if (c->kind == REQUEST && is_state(c, "SYN_RECV"))
+			c->kind = FULL;
+		else
+			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
+		c->kind = FULL;
+	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
+		   next->new_state == TCP_CLOSE && next->ns < ev->ns + MERGE_NS && c->have_rcv &&
+		   (c->last_rcv.flags & TCP_FL_FIN)) {
+		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
+		emit(&s, "FIN_WAIT1", "TIME_WAIT",
+		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
+		c->kind = MINI;
+		c->next_check = ev->ns + TIMEWAIT_NS - 500000000ull;
+		r->events[next - r->events].sk = 0; /* consumed */
+	} else if (ev->new_state == TCP_CLOSE &&
+		   (ev->old_state == TCP_FIN_WAIT1 || ev->old_state == TCP_FIN_WAIT2 || ev->old_state == TCP_CLOSING)) {
+		close_from(&s, old_state);
+	} else {
+		emit(&s, old_state, new_state, NULL);
+	}
+	if (ev->new_state == TCP_CLOSE) {
+		sk_forget(r, ev->sk);
+		c->sk = 0;
+		if (c->kind != MINI)
+			drop_conn(r, c);
+	}
+}
+
+/* ---- segments ----------------------------------------------------------- */
+
+/* Book a segment to both ends it may belong to; let it start or end what it does. */
+static void segment_step(struct rfc *r, const struct packet *p)
+{
+	struct conn *to = find_conn(r, p->where, p->family, p->dst, p->dport, p->src, p->sport, 1);
+	struct conn *from = find_conn(r, p->where, p->family, p->src, p->sport, p->dst, p->dport, 1);
+	struct step_ctx s = { r, to, p->ns, 0, p->ns + ACTION_WINDOW_NS };
+
+	if (from != NULL) {
+		from->seen = p->ns;
+		if (p->flags & TCP_FL_SYN) {
+			from->syn_seq = p->seq;
+			from->sent_syn = 1;
+		}
+		if (p->flags & TCP_FL_FIN) {
+			from->fin_seq = p->seq + p->len;
+			from->sent_fin = 1;
+		}
+	}
+	if (to == NULL)
+		return;
+	to->seen = p->ns;
+	to->last_rcv = *p;
+	to->have_rcv = 1;
+	if (r->cfg.kernel_only)
+		return;
+	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
+	    listener_of(r, p->where, p->family, p->dst, p->dport) != NULL &&
+	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED"))) {
+		if (is_state(to, "TIME_WAIT"))
+			emit(&s, "TIME_WAIT", "CLOSED", "a new SYN on the same 4-tuple replaces the timewait minisocket");
+		to->since = 0;
+		to->kind = REQUEST;
+		emit(&s, "LISTEN", "SYN_RECV", "a request socket: no full socket until the last ACK");
+	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, "SYN_RECV")) {
+		emit(&s, "SYN_RECV", "LISTEN", "the request socket is dropped; the listener stays");
+		drop_conn(r, to);
+	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2")) {
+		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
+		to->next_check = p->ns + TIMEWAIT_NS - 500000000ull;
+	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
+		   diag_state(r->cfg.diag_fd[to->where], to->family, to->local, to->lport, to->remote, to->rport) == 0) {
+		emit(&s, "TIME_WAIT", "CLOSED", "an RST in window ends TIME_WAIT (net.ipv4.tcp_rfc1337 = 0)");
+		drop_conn(r, to);
+	}
+}
+
+/* Minisockets near their end: ask sock_diag whether they are still there. */
+static void check_minisockets(struct rfc *r, uint64_t now)
+{
+	if (r->cfg.kernel_only || now < r->last_check + 100000000ull)
+		return;
+	r->last_check = now;
+	for (unsigned b = 0; b < BUCKETS; b++)
+		for (struct conn *c = r->conns[b], *next; c != NULL; c = next) {
+			struct step_ctx s = { r, c, now, 2, now };
+			int k;
+
+			next = c->next;
+			if (c->kind != MINI || now < c->next_check)
+				continue;
+			k = diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
+			if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
+				emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
+			} else if (k == 0) {
+				c->have_rcv = 0;
+				emit(&s, c->state, "CLOSED", "the timewait minisocket is gone");
+				drop_conn(r, c);
+			} else {
+				c->next_check = now + 100000000ull;
+			}
+		}
+}
+
+/* Forget what the wire alone told about tuples nobody used for a while. */
+static void forget_idle(struct rfc *r, uint64_t now)
+{
+	for (unsigned b = 0; b < BUCKETS; b++)
+		for (struct conn *c = r->conns[b], *next; c != NULL; c = next) {
+			next = c->next;
+			if (c->state == NULL && c->sk == 0 && c->seen + WIRE_MEMORY_NS < now)
+				drop_conn(r, c);
+		}
+}
+
+/* ---- the queue ---------------------------------------------------------- */
+
+struct rfc *rfc_new(const struct rfc_config *cfg)
+{
+	struct rfc *r;
+
+	if (cfg->nwhere > MAX_WHERE || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->cfg = *cfg;
+	return r;
+}
+
+void rfc_free(struct rfc *r)
+{
+	if (r == NULL)
+		return;
+	for (unsigned b = 0; b < BUCKETS; b++) {
+		while (r->conns[b] != NULL)
+			drop_conn(r, r->conns[b]);
+		while (r->sks[b] != NULL)
+			sk_forget(r, r->sks[b]->sk);
+	}
+	free(r->events);
+	free(r);
+}
+
+void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
+{
+	struct tcp_event *e;
+
+	if (r->nev == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		struct tcp_event *more = realloc(r->events, cap * sizeof(*more));
+
+		if (more == NULL)
+			return;
+		r->events = more;
+		r->cap = cap;
+	}
+	e = &r->events[r->nev++];
+	*e = *ev;
+	/* Ask now, while the task most likely still exists. */
+	if (!e->in_irq && *sk_link(r, e->sk) == NULL)
+		e->task_netns = netns_of_pid(e->pid);
+}
+
+void rfc_packet(struct rfc *r, const struct packet *p)
+{
+	r->ring[r->ring_in++ % RING] = *p;
+	if (r->ring_in - r->ring_done > RING) /* overrun: work through the oldest now */
+		segment_step(r, &r->ring[r->ring_done++ % RING]);
+}
+
+void rfc_flush(struct rfc *r, uint64_t now, int all)
+{
+	uint64_t limit = all ? UINT64_MAX : now - (r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS);
+
+	for (;;) {
+		const struct packet *p = r->ring_done < r->ring_in ? &r->ring[r->ring_done % RING] : NULL;
+		const struct tcp_event *ev = r->first < r->nev ? &r->events[r->first] : NULL;
+
+		if (ev != NULL && ev->sk == 0) { /* consumed by a merge */
+			r->first++;
+			continue;
+		}
+		if (p != NULL && p->ns < limit && (ev == NULL || p->ns <= ev->ns)) {
+			segment_step(r, p);
+			r->ring_done++;
+		} else if (ev != NULL && ev->ns < limit) {
+			kernel_step(r, r->first++);
+		} else {
+			break;
+		}
+	}
+	if (r->first == r->nev)
+		r->first = r->nev = 0;
+	check_minisockets(r, now);
+	if (now > r->last_idle + 1000000000ull) {
+		r->last_idle = now;
+		forget_idle(r, now);
+	}
+}
+
+unsigned long rfc_foreign(const struct rfc *r)
+{
+	return r->foreign;
+}

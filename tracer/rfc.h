@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * From the kernel's steps to the RFC's.  Three sources, merged in time
+ * order: the tracepoint (full sockets), the segments on the wire (what
+ * caused each step and what it sent; a listener's SYN_RECV, which starts
+ * with a SYN and no socket yet) and sock_diag (timewait minisockets, which
+ * the tracepoint never reports).  One small state machine per connection.
+ */
+#ifndef TRACER_RFC_H
+#define TRACER_RFC_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "packets.h"
+
+struct rfc_step {
+	uint64_t ns;
+	int where;		/* the watched namespace it happened in */
+	int family;
+	uint8_t local[16], remote[16];
+	uint16_t lport, rport;
+	const char *old_state, *new_state; /* the lab's names */
+	int64_t ns_in_old;	/* -1: not known */
+	char trigger[40], action[40];
+	char linux_detail[120];	/* what Linux did underneath, for -v */
+};
+
+typedef void rfc_fn(const struct rfc_step *s, void *ctx);
+
+struct rfc_config {
+	int nwhere;			/* watched namespaces */
+	const unsigned long *inode;	/* their inodes, to place a task's step */
+	const int *diag_fd;		/* a sock_diag socket in each */
+	int kernel_only;		/* --kernel: the tracepoint's steps as they are */
+	rfc_fn *fn;
+	void *ctx;
+};
+
+struct rfc;
+
+struct rfc *rfc_new(const struct rfc_config *cfg);
+void rfc_free(struct rfc *r);
+void rfc_kernel(struct rfc *r, const struct tcp_event *ev);
+void rfc_packet(struct rfc *r, const struct packet *p);
+/* Work through what happened before now - the look-ahead (or all of it). */
+void rfc_flush(struct rfc *r, uint64_t now_ns, int all);
+/* Steps of other namespaces left out so far. */
+unsigned long rfc_foreign(const struct rfc *r);
+
+#endif /* TRACER_RFC_H */
