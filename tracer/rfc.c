@@ -447,7 +447,17 @@ static void kernel_step(struct rfc *r, size_t i)
 
 /* ---- segments ----------------------------------------------------------- */
 
-/* Book a segment to both ends it may belong to; let it start or end what it does. */
+/* What sock_diag says of to's 4-tuple now. */
+static int kernel_state_of(const struct rfc *r, const struct conn *c)
+{
+	return diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
+}
+
+/*
+ * Book a segment to both ends it may belong to; let it start or end what it
+ * does.  The wire is tapped before the firewall, so a segment an iptables
+ * rule drops is seen too: what it would change is confirmed with sock_diag.
+ */
 static void segment_step(struct rfc *r, const struct packet *p)
 {
 	struct conn *to = find_conn(r, p->where, p->family, p->dst, p->dport, p->src, p->sport, 1);
@@ -474,20 +484,27 @@ static void segment_step(struct rfc *r, const struct packet *p)
 		return;
 	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
 	    listener_of(r, p->where, p->family, p->dst, p->dport) != NULL &&
-	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED"))) {
-		if (is_state(to, "TIME_WAIT"))
+	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED")) &&
+	    kernel_state_of(r, to) != 0) {
+		if (is_state(to, "TIME_WAIT")) {
+			s.action_until = p->ns;
 			emit(&s, "TIME_WAIT", "CLOSED", "a new SYN on the same 4-tuple replaces the timewait minisocket");
+			s.action_until = p->ns + ACTION_WINDOW_NS;
+		}
 		to->since = 0;
 		to->kind = REQUEST;
 		emit(&s, "LISTEN", "SYN_RECV", "a request socket: no full socket until the last ACK");
-	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, "SYN_RECV")) {
+	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, "SYN_RECV") &&
+		   kernel_state_of(r, to) == 0) {
 		emit(&s, "SYN_RECV", "LISTEN", "the request socket is dropped; the listener stays");
 		drop_conn(r, to);
-	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2")) {
+	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
+		   kernel_state_of(r, to) == TCP_TIME_WAIT) {
 		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
 		to->next_check = p->ns + TIMEWAIT_NS - 500000000ull;
 	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
-		   diag_state(r->cfg.diag_fd[to->where], to->family, to->local, to->lport, to->remote, to->rport) == 0) {
+		   kernel_state_of(r, to) == 0) {
+		s.action_until = p->ns;
 		emit(&s, "TIME_WAIT", "CLOSED", "an RST in window ends TIME_WAIT (net.ipv4.tcp_rfc1337 = 0)");
 		drop_conn(r, to);
 	}
@@ -507,7 +524,7 @@ static void check_minisockets(struct rfc *r, uint64_t now)
 			next = c->next;
 			if (c->kind != MINI || now < c->next_check)
 				continue;
-			k = diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
+			k = kernel_state_of(r, c);
 			if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
 				emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
 			} else if (k == 0) {
