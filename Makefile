@@ -19,7 +19,7 @@ COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all test test-fast demo docs clean install uninstall
+.PHONY: all test test-fast demo docs bench clean install uninstall
 
 all: $(PROGRAMS)
 
@@ -45,12 +45,19 @@ demo: all
 	./tcplab demo
 	./tcplab tour
 
+bench/churn: bench/churn.c
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ bench/churn.c $(LDFLAGS)
+
+# tcpwatch against ss, on N connections through a lab of its own (N=10000).
+bench: all bench/churn
+	bench/run $(N)
+
 # The pictures in docs/, drawn by Graphviz from the one table.
 docs: all
 	docs/make-docs.sh
 
 clean:
-	rm -f $(PROGRAMS)
+	rm -f $(PROGRAMS) bench/churn
 
 install: all
 	install -d $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin

@@ -2,8 +2,9 @@
 /*
  * AF_PACKET sockets made inside the watched namespaces, filtered in the
  * kernel to TCP over IPv4 and IPv6 and stamped by it (SO_TIMESTAMPNS).
- * On lo every segment passes twice, out and in: the outgoing copy is skipped.
+ * On lo every segment passes twice, out and in: the filter keeps the incoming one.
  */
+#define _GNU_SOURCE /* recvmmsg */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -24,7 +25,7 @@
 #include "packets.h"
 
 #define MAX_NS 8
-#define RCVBUF (8 << 20)
+#define RCVBUF (64 << 20) /* bursts of thousands of connections a second */
 
 struct capture {
 	int fd[MAX_NS];
@@ -33,8 +34,15 @@ struct capture {
 	unsigned long long drops;
 };
 
-/* ip proto tcp or ip6 proto tcp (no extension headers), first 128 bytes. */
+/*
+ * ip proto tcp or ip6 proto tcp (no extension headers), first 128 bytes;
+ * on lo (ifindex 1 in every namespace) only the incoming copy.
+ */
 static struct sock_filter tcp_only[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_IFINDEX),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 2),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 7, 0),
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),			/* ethertype */
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 2),
 	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),			/* IPv4 protocol */
@@ -163,35 +171,50 @@ static uint64_t stamp_of(struct msghdr *msg, int64_t offset)
 	return 0;
 }
 
-static void read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
+#define BATCH 64 /* segments per recvmmsg */
+
+/* Everything queued on namespace i's socket, BATCH segments a system call. */
+static int read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 {
-	uint8_t frame[256];
-	char control[128];
-	struct sockaddr_ll from;
+	static uint8_t frame[BATCH][256];
+	static char control[BATCH][64];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	int got = 0, n;
 
-	for (;;) {
-		struct iovec iov = { frame, sizeof(frame) };
-		struct msghdr msg = { &from, sizeof(from), &iov, 1, control, sizeof(control), 0 };
-		struct packet p;
-		ssize_t n = recvmsg(c->fd[i], &msg, MSG_TRUNC);
+	do {
+		memset(msgs, 0, sizeof(msgs));
+		for (int k = 0; k < BATCH; k++) {
+			iov[k] = (struct iovec){ frame[k], sizeof(frame[k]) };
+			msgs[k].msg_hdr.msg_iov = &iov[k];
+			msgs[k].msg_hdr.msg_iovlen = 1;
+			msgs[k].msg_hdr.msg_control = control[k];
+			msgs[k].msg_hdr.msg_controllen = sizeof(control[k]);
+		}
+		n = recvmmsg(c->fd[i], msgs, BATCH, MSG_DONTWAIT, NULL);
+		for (int k = 0; k < n; k++) {
+			struct packet p;
+			size_t len = msgs[k].msg_len < sizeof(frame[k]) ? msgs[k].msg_len : sizeof(frame[k]);
 
-		if (n < 0)
-			return;
-		if (from.sll_pkttype == PACKET_OUTGOING && from.sll_hatype == ARPHRD_LOOPBACK)
-			continue;
-		memset(&p, 0, sizeof(p));
-		if (parse_frame(frame, (size_t)n < sizeof(frame) ? (size_t)n : sizeof(frame), &p) < 0)
-			continue;
-		p.ns = stamp_of(&msg, c->real_minus_mono);
-		p.where = i;
-		fn(&p, ctx);
-	}
+			memset(&p, 0, sizeof(p));
+			if (parse_frame(frame[k], len, &p) < 0)
+				continue;
+			p.ns = stamp_of(&msgs[k].msg_hdr, c->real_minus_mono);
+			p.where = i;
+			fn(&p, ctx);
+		}
+		got += n > 0 ? n : 0;
+	} while (n == BATCH);
+	return got;
 }
 
-void capture_read(struct capture *c, packet_fn *fn, void *ctx)
+int capture_read(struct capture *c, packet_fn *fn, void *ctx)
 {
+	int got = 0;
+
 	for (int i = 0; i < c->n; i++)
-		read_one(c, i, fn, ctx);
+		got += read_one(c, i, fn, ctx);
+	return got;
 }
 
 unsigned long long capture_drops(struct capture *c)

@@ -28,8 +28,8 @@ typedef void packet_fn(const struct packet *p, void *ctx);
 
 /* Capture in each of the n namespaces (names[i], "" for our own); NULL and err. */
 struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen);
-/* Hand every segment received so far to fn. */
-void capture_read(struct capture *c, packet_fn *fn, void *ctx);
+/* Hand every segment received so far to fn; how many there were. */
+int capture_read(struct capture *c, packet_fn *fn, void *ctx);
 /* Segments the kernel could not queue for us. */
 unsigned long long capture_drops(struct capture *c);
 void capture_close(struct capture *c);

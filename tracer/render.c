@@ -67,5 +67,4 @@ void render_transition(FILE *out, enum render_mode mode, const struct transition
 		render_json(out, t);
 	else
 		render_text(out, mode == RENDER_COLOR, t);
-	fflush(out);
 }

@@ -35,7 +35,7 @@
 #define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
 #define PLACE_WINDOW_NS 100000000ull	/* a tuple seen on a namespace's wire this recently is there */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
-#define RING 16384			/* recent segments, for the look-ahead */
+#define RING 131072			/* recent segments: a burst of 0.1 s at 1M segments/s */
 #define BUCKETS 16384
 #define MAX_WHERE 8
 
@@ -64,8 +64,20 @@ struct sk_entry {
 	struct sk_entry *next;
 };
 
+/* Queued steps of one socket are chained; this finds a socket's last one. */
+#define LAST_SLOTS (1u << 16)
+struct last_slot {
+	uint64_t sk;
+	size_t idx;
+	unsigned gen;	/* a slot of an older generation is empty */
+};
+
 struct rfc {
 	struct rfc_config cfg;
+	size_t *next_of;		/* events[i]'s next step of the same socket: i + next_of[i]; 0 none */
+	struct last_slot *last;		/* sk -> index of its last queued step */
+	unsigned gen;
+	size_t in_gen;
 	struct conn *conns[BUCKETS];
 	struct sk_entry *sks[BUCKETS];
 	struct tcp_event *events;	/* queued kernel steps, oldest first */
@@ -207,26 +219,92 @@ static int sent_by(const struct conn *c, const struct packet *p)
 }
 
 /* The next kernel step of the same socket still queued after index i, or NULL. */
-static const struct tcp_event *next_step_of(const struct rfc *r, size_t i, uint64_t sk)
+static const struct tcp_event *next_step_of(const struct rfc *r, size_t i)
 {
-	for (size_t j = i + 1; j < r->nev; j++)
-		if (r->events[j].sk == sk)
-			return &r->events[j];
+	return r->next_of[i] ? &r->events[i + r->next_of[i]] : NULL;
+}
+
+static struct last_slot *last_slot_of(struct rfc *r, uint64_t sk)
+{
+	unsigned h = (unsigned)(sk >> 6) & (LAST_SLOTS - 1);
+
+	for (unsigned n = 0; n < LAST_SLOTS; n++, h = (h + 1) & (LAST_SLOTS - 1)) {
+		struct last_slot *sl = &r->last[h];
+
+		if (sl->gen != r->gen || sl->sk == sk)
+			return sl;
+	}
 	return NULL;
 }
 
-/* The first segment c sent in [from, until), looking ahead in the ring. */
+/* Forget every chain head: O(1), by generation. */
+static void clear_last(struct rfc *r)
+{
+	r->gen++;
+	r->in_gen = 0;
+}
+
+/* Chain the step just queued at index k to its socket's previous one. */
+static void chain_step(struct rfc *r, size_t k)
+{
+	struct last_slot *sl;
+
+	r->next_of[k] = 0;
+	if (r->in_gen > LAST_SLOTS / 2) { /* too full to probe well: start again, chains stay */
+		clear_last(r);
+	}
+	sl = last_slot_of(r, r->events[k].sk);
+	if (sl == NULL)
+		return;
+	if (sl->gen == r->gen && sl->idx >= r->first && sl->idx < k && r->events[sl->idx].sk == r->events[k].sk)
+		r->next_of[sl->idx] = k - sl->idx;
+	if (sl->gen != r->gen)
+		r->in_gen++;
+	*sl = (struct last_slot){ r->events[k].sk, k, r->gen };
+}
+
+/*
+ * The first segment c sent in [from, until).  Steps and segments are worked
+ * through in time order, so it is among those not worked through yet.
+ */
 static const struct packet *sent_after(const struct rfc *r, const struct conn *c, uint64_t from, uint64_t until)
 {
-	uint64_t start = r->ring_done > RING ? r->ring_done - RING / 2 : 0;
-
-	for (uint64_t i = start; i < r->ring_in; i++) {
+	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
 		const struct packet *p = &r->ring[i % RING];
 
-		if (p->ns >= from && p->ns < until && sent_by(c, p))
+		if (p->ns >= until)
+			break;
+		if (p->ns >= from && sent_by(c, p))
 			return p;
 	}
 	return NULL;
+}
+
+/*
+ * connect() enters SYN_SENT before it picks the local port, so that step
+ * says port 0: take the port from the socket's next step, or from its SYN.
+ */
+static void fill_local_port(const struct rfc *r, size_t i, struct tcp_event *ev)
+{
+	size_t n = alen(ev->family);
+
+	for (size_t j = i; r->next_of[j]; j += r->next_of[j])
+		if (r->events[j + r->next_of[j]].sport != 0) {
+			ev->sport = r->events[j + r->next_of[j]].sport;
+			memcpy(ev->saddr, r->events[j + r->next_of[j]].saddr, n);
+			return;
+		}
+	for (uint64_t k = r->ring_done; k < r->ring_in; k++) {
+		const struct packet *p = &r->ring[k % RING];
+
+		if (p->ns > ev->ns + MERGE_NS)
+			break;
+		if ((p->flags & TCP_FL_SYN) && p->family == ev->family && p->dport == ev->dport &&
+		    memcmp(p->dst, ev->daddr, n) == 0 && memcmp(p->src, ev->saddr, n) == 0) {
+			ev->sport = p->sport;
+			return;
+		}
+	}
 }
 
 struct step_ctx {
@@ -282,23 +360,41 @@ static int place_by_task(const struct rfc *r, unsigned long ino)
 	return ino ? -2 : -1; /* -2: a task of another namespace; -1: gone */
 }
 
-/* Did a segment of this 4-tuple (either way) cross namespace where's wire near ns? */
+static int carries(const struct packet *p, const struct tcp_event *ev)
+{
+	size_t n = alen(ev->family);
+
+	if (p->family != ev->family)
+		return 0;
+	return (p->sport == ev->sport && p->dport == ev->dport && memcmp(p->src, ev->saddr, n) == 0 &&
+		memcmp(p->dst, ev->daddr, n) == 0) ||
+	       (p->sport == ev->dport && p->dport == ev->sport && memcmp(p->src, ev->daddr, n) == 0 &&
+		memcmp(p->dst, ev->saddr, n) == 0);
+}
+
+/*
+ * The namespace whose wire carried this 4-tuple (either way) near the step,
+ * or -1.  Steps and segments meet at ring_done, so look forward from there
+ * first (a connect()'s SYN follows it at once), then back.
+ */
 static int on_wire_near(const struct rfc *r, const struct tcp_event *ev)
 {
-	uint64_t start = r->ring_in > RING ? r->ring_in - RING : 0;
+	uint64_t oldest = r->ring_in > RING ? r->ring_in - RING : 0;
 
-	for (uint64_t i = r->ring_in; i-- > start;) {
+	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
 		const struct packet *p = &r->ring[i % RING];
-		size_t n = alen(ev->family);
+
+		if (p->ns > ev->ns + PLACE_WINDOW_NS)
+			break;
+		if (carries(p, ev))
+			return p->where;
+	}
+	for (uint64_t i = r->ring_done; i-- > oldest;) {
+		const struct packet *p = &r->ring[i % RING];
 
 		if (p->ns + PLACE_WINDOW_NS < ev->ns)
 			break;
-		if (p->ns > ev->ns + PLACE_WINDOW_NS || p->family != ev->family)
-			continue;
-		if ((p->sport == ev->sport && p->dport == ev->dport && memcmp(p->src, ev->saddr, n) == 0 &&
-		     memcmp(p->dst, ev->daddr, n) == 0) ||
-		    (p->sport == ev->dport && p->dport == ev->sport && memcmp(p->src, ev->daddr, n) == 0 &&
-		     memcmp(p->dst, ev->saddr, n) == 0))
+		if (carries(p, ev))
 			return p->where;
 	}
 	return -1;
@@ -324,6 +420,31 @@ static int place_by_wire(struct rfc *r, const struct tcp_event *ev)
 	return -1;
 }
 
+static int same_tuple(const struct conn *c, const struct tcp_event *ev)
+{
+	size_t n = alen(ev->family);
+
+	return c->family == ev->family && c->lport == ev->sport && c->rport == ev->dport &&
+	       memcmp(c->local, ev->saddr, n) == 0 && memcmp(c->remote, ev->daddr, n) == 0;
+}
+
+/* The socket's 4-tuple changed (its port was picked late): move its connection. */
+static struct conn *rekey(struct rfc *r, struct sk_entry *e, const struct tcp_event *ev)
+{
+	struct conn *old = e->conn;
+	struct conn *c = find_conn(r, old->where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
+
+	if (c == NULL)
+		return old;
+	c->state = old->state;
+	c->since = old->since;
+	c->kind = old->kind;
+	c->sk = ev->sk;
+	e->conn = c;
+	drop_conn(r, old);
+	return c;
+}
+
 /* The connection of this kernel step, or NULL when it is another namespace's. */
 static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
 {
@@ -331,7 +452,7 @@ static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
 	int where = -1;
 
 	if (e != NULL)
-		return e->conn;
+		return e->conn == NULL ? NULL : same_tuple(e->conn, ev) ? e->conn : rekey(r, e, ev);
 	if (!ev->in_irq && ev->task_netns)
 		where = place_by_task(r, ev->task_netns);
 	if (where == -1)
@@ -397,11 +518,16 @@ static void close_from(struct step_ctx *s, const char *old_state)
 
 static void kernel_step(struct rfc *r, size_t i)
 {
-	const struct tcp_event *ev = &r->events[i];
-	const struct tcp_event *next = next_step_of(r, i, ev->sk);
+	struct tcp_event step = r->events[i];
+	const struct tcp_event *ev = &step;
+	const struct tcp_event *next = next_step_of(r, i);
 	const char *old_state = state_name(ev->old_state), *new_state = state_name(ev->new_state);
 	struct step_ctx s = { r, NULL, ev->ns, !ev->in_irq, ev->ns + ACTION_WINDOW_NS };
-	struct conn *c = conn_of_step(r, ev);
+	struct conn *c;
+
+	if (step.sport == 0 && step.new_state == TCP_SYN_SENT)
+		fill_local_port(r, i, &step);
+	c = conn_of_step(r, ev);
 
 	if (c == NULL) {
 		r->foreign++;
@@ -557,6 +683,12 @@ struct rfc *rfc_new(const struct rfc_config *cfg)
 	if (cfg->nwhere > MAX_WHERE || (r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->cfg = *cfg;
+	r->gen = 1;
+	r->last = calloc(LAST_SLOTS, sizeof(*r->last));
+	if (r->last == NULL) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -571,6 +703,8 @@ void rfc_free(struct rfc *r)
 			sk_forget(r, r->sks[b]->sk);
 	}
 	free(r->events);
+	free(r->next_of);
+	free(r->last);
 	free(r);
 }
 
@@ -581,10 +715,13 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 	if (r->nev == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
 		struct tcp_event *more = realloc(r->events, cap * sizeof(*more));
+		size_t *links = more ? realloc(r->next_of, cap * sizeof(*links)) : NULL;
 
-		if (more == NULL)
+		if (more != NULL)
+			r->events = more;
+		if (links == NULL)
 			return;
-		r->events = more;
+		r->next_of = links;
 		r->cap = cap;
 	}
 	e = &r->events[r->nev++];
@@ -592,6 +729,7 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 	/* Ask now, while the task most likely still exists. */
 	if (!e->in_irq && *sk_link(r, e->sk) == NULL)
 		e->task_netns = netns_of_pid(e->pid);
+	chain_step(r, r->nev - 1);
 }
 
 void rfc_packet(struct rfc *r, const struct packet *p)
@@ -622,8 +760,17 @@ void rfc_flush(struct rfc *r, uint64_t now, int all)
 			break;
 		}
 	}
-	if (r->first == r->nev)
+	if (r->first == r->nev) {
 		r->first = r->nev = 0;
+		if (r->in_gen)
+			clear_last(r);
+	} else if (r->first > r->cap / 2) { /* never empty under load: move what is left down */
+		memmove(r->events, r->events + r->first, (r->nev - r->first) * sizeof(*r->events));
+		memmove(r->next_of, r->next_of + r->first, (r->nev - r->first) * sizeof(*r->next_of));
+		r->nev -= r->first;
+		r->first = 0;
+		clear_last(r);
+	}
 	check_minisockets(r, now);
 	if (now > r->last_idle + 1000000000ull) {
 		r->last_idle = now;

@@ -35,6 +35,7 @@
 #define DEFAULT_SERVER "192.168.100.100:32000"
 #define POLL_NS 10000000L /* read the ring buffer every 10 ms */
 #define MAX_NETNS 8
+#define BUSY_SEGMENTS 64
 
 enum { EXIT_LOST = 3 };
 
@@ -444,16 +445,19 @@ static int live_keys(struct view *v)
 	return key == 'q' ? -1 : 0;
 }
 
-/* One round: the tracepoint, the wire, then what is old enough to tell. */
+/* One round: the tracepoint, the wire, then what is old enough to tell; segments read, or -1. */
 static int read_round(struct tracepoint *tp, struct watch *w, int all)
 {
+	int got;
+
 	if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
 		warn("reading the trace buffer");
 		return -1;
 	}
-	capture_read(w->capture, on_packet, w);
+	got = capture_read(w->capture, on_packet, w);
 	rfc_flush(w->rfc, mono_ns(), all);
-	return ferror(stdout) ? -1 : 0;
+	fflush(stdout); /* once a round: each line out within 10 ms, not a write each */
+	return ferror(stdout) ? -1 : got;
 }
 
 /* Anything lost on the way is said, and is the exit status. */
@@ -482,11 +486,14 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 	else if (w->opt->mode != RENDER_JSON)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
-		if (read_round(tp, w, 0) < 0)
+		int got = read_round(tp, w, 0);
+
+		if (got < 0)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
-		nanosleep(&pause, NULL);
+		if (got < BUSY_SEGMENTS) /* a busy wire is read again at once */
+			nanosleep(&pause, NULL);
 	}
 	if (read_round(tp, w, 1) < 0)
 		return 1;

@@ -25,7 +25,7 @@
 
 #define TRACEFS_DIR "/sys/kernel/tracing"
 #define INSTANCE_PREFIX "tcpwatch-"
-#define BUFFER_KB 4096 /* per CPU: room for about 60k events between reads */
+#define BUFFER_KB 16384 /* per CPU: room for about 200k events between reads */
 
 struct tracepoint {
 	struct tracefs_instance *instance;
