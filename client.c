@@ -144,9 +144,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'S':
 		case 'R':
-			if (opt->ending != END_CLOSE)
-				errx(EXIT_USAGE, "--shutdown and --abort exclude each other");
-			opt->ending = c == 'S' ? END_SHUTDOWN : END_ABORT;
+			choose_ending(c, &opt->ending);
 			break;
 		case 'M':
 			parse_ipv4(SERVER_IP_ADDRESS, &addr);

@@ -85,9 +85,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'S':
 		case 'R':
-			if (opt->ending != END_CLOSE)
-				errx(EXIT_USAGE, "--shutdown and --abort exclude each other");
-			opt->ending = c == 'S' ? END_SHUTDOWN : END_ABORT;
+			choose_ending(c, &opt->ending);
 			break;
 		case 'F':
 			opt->close_first = 1;

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <err.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -170,6 +171,13 @@ int wait_for_keypress(const char *who, int watch_fd)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	errno = saved_errno;
 	return rc;
+}
+
+void choose_ending(int option, enum ending *how)
+{
+	if (*how != END_CLOSE)
+		errx(EXIT_USAGE, "--shutdown and --abort exclude each other");
+	*how = option == 'S' ? END_SHUTDOWN : END_ABORT;
 }
 
 /*

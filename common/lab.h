@@ -33,6 +33,8 @@ int wait_for_keypress(const char *who, int watch_fd);
 /* How a program ends its connection on the key (see end_connection). */
 enum ending { END_CLOSE, END_SHUTDOWN, END_ABORT };
 int end_connection(const char *who, int fd, enum ending how);
+/* Option 'S' (--shutdown) or 'R' (--abort) into *how; exit 2 if both are given. */
+void choose_ending(int option, enum ending *how);
 
 #define ADDRSTRLEN sizeof("255.255.255.255:65535")
 

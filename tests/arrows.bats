@@ -9,20 +9,11 @@ LISTENER="192.168.100.100:32000 0.0.0.0:*"
 SERVER="$SERVER_END $CLIENT_END"
 CLIENT="$CLIENT_END $SERVER_END"
 
-setup_file() {
-	make -C "$PROJECT" -s all
-	TCPLAB_NS=$(file_lab_name)
-	export TCPLAB_NS
-	"$TCPLAB" up >/dev/null
-}
+setup_file() { file_lab_up; }
 
-teardown_file() {
-	"$TCPLAB" down >/dev/null
-}
+teardown_file() { file_lab_down; }
 
-teardown() {
-	"$TCPLAB" reset >/dev/null
-}
+teardown() { lab_reset; }
 
 # has LINE: the last run printed exactly LINE.
 has() {

@@ -4,20 +4,11 @@
 
 load helper
 
-setup_file() {
-	make -C "$PROJECT" -s all
-	TCPLAB_NS=$(file_lab_name)
-	export TCPLAB_NS
-	"$TCPLAB" up >/dev/null
-}
+setup_file() { file_lab_up; }
 
-teardown_file() {
-	"$TCPLAB" down >/dev/null
-}
+teardown_file() { file_lab_down; }
 
-teardown() {
-	"$TCPLAB" reset >/dev/null
-}
+teardown() { lab_reset; }
 
 # freeze_and_check STATE SS_STATE LOCAL PEER
 freeze_and_check() {

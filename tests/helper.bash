@@ -24,6 +24,19 @@ file_lab_name() {
 	printf 'tl-%s-%s' "${file%.bats}" "$$"
 }
 
+# A lab of the file's own for all its tests (setup_file), gone after
+# (teardown_file); each test leaves it reset.  ARGS go to tcplab up.
+file_lab_up() {
+	make -C "$PROJECT" -s all
+	TCPLAB_NS=$(file_lab_name)
+	export TCPLAB_NS
+	"$TCPLAB" up "$@" >/dev/null
+}
+
+file_lab_down() { "$TCPLAB" down >/dev/null; }
+
+lab_reset() { "$TCPLAB" reset >/dev/null; }
+
 fresh_lab() {
 	"$TCPLAB" down >/dev/null
 	"$TCPLAB" up >/dev/null

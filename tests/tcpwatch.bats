@@ -6,16 +6,9 @@ load helper
 TCPWATCH="$PROJECT/tcpwatch"
 INSTANCES=/sys/kernel/tracing/instances
 
-setup_file() {
-	make -C "$PROJECT" -s all
-	TCPLAB_NS=$(file_lab_name)
-	export TCPLAB_NS
-	"$TCPLAB" up >/dev/null
-}
+setup_file() { file_lab_up; }
 
-teardown_file() {
-	"$TCPLAB" down >/dev/null
-}
+teardown_file() { file_lab_down; }
 
 teardown() {
 	"$TCPLAB" reset >/dev/null

@@ -4,20 +4,11 @@
 
 load helper
 
-setup_file() {
-	make -C "$PROJECT" -s all
-	TCPLAB_NS=$(file_lab_name)
-	export TCPLAB_NS
-	"$TCPLAB" up --two-hosts >/dev/null
-}
+setup_file() { file_lab_up --two-hosts; }
 
-teardown_file() {
-	"$TCPLAB" down >/dev/null
-}
+teardown_file() { file_lab_down; }
 
-teardown() {
-	"$TCPLAB" reset >/dev/null
-}
+teardown() { lab_reset; }
 
 client_ns() { echo "$TCPLAB_NS-client"; }
 

@@ -579,10 +579,19 @@ static int kernel_state_of(const struct rfc *r, const struct conn *c)
 	return diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
 }
 
+/* Did c answer segment p at once with exactly these flags (a dropped segment gets no answer)? */
+static int answered(const struct rfc *r, const struct conn *c, const struct packet *p, uint8_t flags)
+{
+	const struct packet *reply = sent_after(r, c, p->ns, p->ns + ACTION_WINDOW_NS);
+
+	return reply != NULL && (reply->flags & (TCP_FL_SYN | TCP_FL_ACK | TCP_FL_FIN | TCP_FL_RST)) == flags;
+}
+
 /*
  * Book a segment to both ends it may belong to; let it start or end what it
  * does.  The wire is tapped before the firewall, so a segment an iptables
- * rule drops is seen too: what it would change is confirmed with sock_diag.
+ * rule drops is seen too: what it would change needs the kernel's answer on
+ * the wire, or sock_diag's word.
  */
 static void segment_step(struct rfc *r, const struct packet *p)
 {
@@ -611,7 +620,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
 	    listener_of(r, p->where, p->family, p->dst, p->dport) != NULL &&
 	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED")) &&
-	    kernel_state_of(r, to) != 0) {
+	    answered(r, to, p, TCP_FL_SYN | TCP_FL_ACK)) {
 		if (is_state(to, "TIME_WAIT")) {
 			s.action_until = p->ns;
 			emit(&s, "TIME_WAIT", "CLOSED", "a new SYN on the same 4-tuple replaces the timewait minisocket");
@@ -625,7 +634,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 		emit(&s, "SYN_RECV", "LISTEN", "the request socket is dropped; the listener stays");
 		drop_conn(r, to);
 	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
-		   kernel_state_of(r, to) == TCP_TIME_WAIT) {
+		   answered(r, to, p, TCP_FL_ACK)) {
 		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
 		to->next_check = p->ns + TIMEWAIT_NS - 500000000ull;
 	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&

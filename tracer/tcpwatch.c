@@ -125,13 +125,6 @@ static void usage(FILE *out)
 		DEFAULT_SERVER, DIAGRAM_COLS, DIAGRAM_ROWS);
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -413,22 +406,9 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 	opt->mode = json ? RENDER_JSON : text_mode();
 }
 
-static void catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int done(const struct watch *w, uint64_t deadline)
 {
-	if (stop_signal)
+	if (lab_signal)
 		return 1;
 	if (w->opt->count && w->printed >= w->opt->count)
 		return 1;
@@ -476,7 +456,7 @@ static int report_loss(struct tracepoint *tp, struct watch *w)
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct tracepoint *tp, struct watch *w)
 {
-	const struct timespec pause = { 0, POLL_NS };
+	const struct timespec pause = { 0, POLL_NS }, busy = { 0, POLL_NS / 10 };
 	uint64_t deadline = 0;
 
 	if (w->opt->duration > 0)
@@ -492,8 +472,8 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
-		if (got < BUSY_SEGMENTS) /* a busy wire is read again at once */
-			nanosleep(&pause, NULL);
+		/* a busy wire is read again soon, in bigger batches than at once */
+		nanosleep(got < BUSY_SEGMENTS ? &pause : &busy, NULL);
 	}
 	if (read_round(tp, w, 1) < 0)
 		return 1;
@@ -535,7 +515,8 @@ static int watch(const struct options *opt)
 
 	if (geteuid() != 0)
 		errx(EXIT_USAGE, "must run as root: tracefs needs it (try: sudo ./tcpwatch)");
-	catch_stop_signals();
+	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the instance goes */
+	signal(SIGPIPE, SIG_IGN);
 	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
