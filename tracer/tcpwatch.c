@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * tcpwatch: every TCP state change the kernel reports, live.  It reads the
- * tracepoint sock/inet_sock_set_state through a tracefs instance of its own
- * and prints one line (or one JSON object) per transition.  It also exports
- * the one table of states and arrows for scripts (--list-states/--list-arrows).
+ * tcpwatch: every TCP state change of the watched namespaces, live, as the
+ * RFC's diagram names it, with the segments that caused and followed it.
+ * Here: options, the read loop and the output; the sources are in
+ * tracepoint.c, packets.c and diag.c, the RFC's view in rfc.c, the drawing in
+ * diagram.c and view.c.  It also exports the one table of states and arrows
+ * for scripts (--list-states/--list-arrows).
  */
 #include <sys/socket.h>
 
@@ -76,18 +78,22 @@ struct watch {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpwatch [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
-		"                [--json | --diagram] [-c COUNT] [--duration SECONDS]\n"
+		"usage: tcpwatch [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
+		"                [--json | --diagram] [-v | --kernel] [-c COUNT] [--duration SECONDS]\n"
 		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
-		"Print every TCP state change of this machine (all namespaces) as the\n"
-		"kernel reports it, one line each, until interrupted:\n"
+		"Print every TCP state change of the watched namespaces as RFC 9293's\n"
+		"diagram names it, one line each, until interrupted:\n"
 		"  TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION\n"
-		"TRIGGER / ACTION is the diagram's label of the arrow; '? / ?' where the\n"
-		"kernel's step is not an arrow of the diagram (FIN_WAIT2 -> CLOSED is\n"
-		"the hand-over to a TIME_WAIT minisocket, which the tracepoint never shows).\n"
+		"TRIGGER is the segment received that caused the step (rcv FIN, rcv ACK\n"
+		"of SYN...) or the call or timer that did; ACTION the segment it sent\n"
+		"(snd SYN,ACK...), 'x' for none.  Each line comes 0.1 s late: tcpwatch\n"
+		"waits for the segment a step sends.  A listener's SYN_RECV starts at the\n"
+		"SYN; TIME_WAIT is followed to its end.\n"
 		"\n"
+		"      --netns NAME       watch namespace NAME (ip netns); repeat for more\n"
+		"                         (default: tcpwatch's own namespace)\n"
 		"  -p, --port PORT        only connections with PORT at either end\n"
 		"  -a, --addr ADDR        only connections with ADDR at either end\n"
 		"  -4, -6                 only IPv4 or only IPv6\n"
@@ -103,6 +109,9 @@ static void usage(FILE *out)
 		"                         key per step (no root needed); --to-end draws\n"
 		"                         only the last frame\n"
 		"      --color, --ascii   colours even off a terminal; ASCII lines only\n"
+		"  -v, --verbose          also say what Linux did underneath (request and\n"
+		"                         timewait minisockets, hand-overs)\n"
+		"      --kernel           the tracepoint's own steps, as Linux names them\n"
 		"  -c, --count N          stop after N transitions\n"
 		"      --duration S       stop after S seconds\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
@@ -114,12 +123,12 @@ static void usage(FILE *out)
 		"Needs root (tracefs).  Uses its own tracefs instance tcpwatch-PID and\n"
 		"removes it on exit; one left by a killed run is removed on the next start.\n"
 		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
-		"Exit status: 0 done, 1 failed, 2 bad usage or cannot trace here,\n"
-		"3 the kernel dropped events (said on stderr).\n"
+		"Exit status: 0 done, 1 failed, 2 bad usage, not root, no such namespace\n"
+		"or no tracepoint, 3 the kernel dropped events or segments (said on stderr).\n"
 		"\n"
 		"EXAMPLES\n"
-		"  sudo ./tcpwatch -p 32000\n"
-		"  sudo ./tcpwatch --json -c 6 -p 32000 > run.json\n"
+		"  sudo ./tcpwatch --netns tcplab -p 32000\n"
+		"  sudo ./tcpwatch --netns tcplab --json -c 6 -p 32000 > run.json\n"
 		"  ./tcpwatch --diagram --replay run.json\n"
 		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n",
 		DEFAULT_SERVER, DIAGRAM_COLS, DIAGRAM_ROWS);
