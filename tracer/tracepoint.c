@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <event-parse.h>
+#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "tracepoint.h"
@@ -27,15 +28,23 @@
 #define INSTANCE_PREFIX "tcpwatch-"
 #define BUFFER_KB 16384 /* per CPU: room for about 200k events between reads */
 
+#define MAX_CPUS 1024
+
 struct tracepoint {
 	struct tracefs_instance *instance;
 	struct tep_handle *tep;
 	struct tep_event *event;
 	struct tep_format_field *f_skaddr, *f_old, *f_new, *f_sport, *f_dport,
 		*f_family, *f_protocol, *f_saddr, *f_daddr, *f_saddr6, *f_daddr6;
-	tracepoint_fn *fn;
-	void *ctx;
-	unsigned long long missed; /* as the records report it */
+	/* One reader per CPU, open for the whole run: a read is one system call. */
+	struct tracefs_cpu *cpu[MAX_CPUS];
+	int ncpu;
+	struct kbuffer *kbuf;
+	void *page;
+	/* A round's events from all CPUs, put in time order before they go out. */
+	struct tcp_event *round;
+	size_t nround, cap;
+	unsigned long long missed; /* as the pages report it */
 };
 
 static unsigned long long field_number(struct tep_format_field *f, struct tep_record *r)
@@ -53,15 +62,13 @@ static void field_bytes(struct tep_format_field *f, struct tep_record *r, uint8_
 	memcpy(out, (const char *)r->data + f->offset, len);
 }
 
-static int on_record(struct tep_event *event, struct tep_record *record, int cpu, void *data)
+/* A record of our event about TCP into ev; 0 if it is neither. */
+static int decode(struct tracepoint *tp, struct tep_record *record, struct tcp_event *out)
 {
-	struct tracepoint *tp = data;
 	struct tcp_event ev;
 
-	(void)cpu;
-	if (record->missed_events)
-		tp->missed += record->missed_events > 0 ? (unsigned long long)record->missed_events : 1;
-	if (event->id != tp->event->id || field_number(tp->f_protocol, record) != IPPROTO_TCP)
+	if (tep_data_type(tp->tep, record) != tp->event->id ||
+	    field_number(tp->f_protocol, record) != IPPROTO_TCP)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.ns = record->ts;
@@ -80,8 +87,55 @@ static int on_record(struct tep_event *event, struct tep_record *record, int cpu
 		field_bytes(tp->f_saddr, record, ev.saddr, 4);
 		field_bytes(tp->f_daddr, record, ev.daddr, 4);
 	}
-	tp->fn(&ev, tp->ctx);
+	*out = ev;
+	return 1;
+}
+
+static int keep(struct tracepoint *tp, const struct tcp_event *ev)
+{
+	if (tp->nround == tp->cap) {
+		size_t cap = tp->cap ? tp->cap * 2 : 4096;
+		struct tcp_event *more = realloc(tp->round, cap * sizeof(*more));
+
+		if (more == NULL)
+			return -1;
+		tp->round = more;
+		tp->cap = cap;
+	}
+	tp->round[tp->nround++] = *ev;
 	return 0;
+}
+
+/* Every page CPU cpu has for us now, decoded into the round. */
+static int read_cpu(struct tracepoint *tp, int cpu)
+{
+	while (tracefs_cpu_read(tp->cpu[cpu], tp->page, true) > 0) {
+		unsigned long long ts;
+		int missed;
+
+		if (kbuffer_load_subbuffer(tp->kbuf, tp->page) < 0)
+			return -1;
+		missed = kbuffer_missed_events(tp->kbuf);
+		if (missed)
+			tp->missed += missed > 0 ? (unsigned long long)missed : 1;
+		for (void *data = kbuffer_read_event(tp->kbuf, &ts); data != NULL;
+		     data = kbuffer_next_event(tp->kbuf, &ts)) {
+			struct tep_record record = { .ts = ts, .data = data, .cpu = cpu };
+			struct tcp_event ev;
+
+			record.size = kbuffer_event_size(tp->kbuf);
+			if (decode(tp, &record, &ev) && keep(tp, &ev) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct tcp_event *x = a, *y = b;
+
+	return x->ns < y->ns ? -1 : x->ns > y->ns;
 }
 
 static int find_fields(struct tracepoint *tp)
@@ -191,6 +245,27 @@ static int load_format(struct tracepoint *tp, char *err, size_t errlen)
 	return 0;
 }
 
+static int open_readers(struct tracepoint *tp, char *err, size_t errlen)
+{
+	int size = 0;
+
+	tp->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (tp->ncpu > MAX_CPUS)
+		tp->ncpu = MAX_CPUS;
+	for (int cpu = 0; cpu < tp->ncpu; cpu++) {
+		tp->cpu[cpu] = tracefs_cpu_open(tp->instance, cpu, true);
+		if (tp->cpu[cpu] != NULL && size == 0)
+			size = tracefs_cpu_read_size(tp->cpu[cpu]);
+	}
+	tp->kbuf = tep_kbuffer(tp->tep);
+	tp->page = size > 0 ? malloc((size_t)size) : NULL;
+	if (tp->kbuf == NULL || tp->page == NULL) {
+		snprintf(err, errlen, "cannot read the trace buffer of %s", tracefs_instance_get_name(tp->instance));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * tracefs at its usual place, mounted if need be: inside `ip netns exec`
  * /sys is a fresh sysfs without it (that mount stays in that mount namespace).
@@ -220,7 +295,8 @@ struct tracepoint *tracepoint_open(char *err, size_t errlen)
 		return NULL;
 	}
 	tracepoint_remove_stale();
-	if (load_format(tp, err, errlen) < 0 || setup_instance(tp, err, errlen) < 0) {
+	if (load_format(tp, err, errlen) < 0 || setup_instance(tp, err, errlen) < 0 ||
+	    open_readers(tp, err, errlen) < 0) {
 		tracepoint_close(tp);
 		return NULL;
 	}
@@ -229,10 +305,18 @@ struct tracepoint *tracepoint_open(char *err, size_t errlen)
 
 int tracepoint_drain(struct tracepoint *tp, tracepoint_fn *fn, void *ctx)
 {
-	tp->fn = fn;
-	tp->ctx = ctx;
-	return tracefs_iterate_raw_events(tp->tep, tp->instance, NULL, 0, on_record, tp);
+	int status = 0;
+
+	tp->nround = 0;
+	for (int cpu = 0; cpu < tp->ncpu; cpu++)
+		if (tp->cpu[cpu] != NULL && read_cpu(tp, cpu) < 0)
+			status = -1;
+	qsort(tp->round, tp->nround, sizeof(*tp->round), by_time);
+	for (size_t i = 0; i < tp->nround; i++)
+		fn(&tp->round[i], ctx);
+	return status;
 }
+
 
 /* Sum "NAME: N" over the per-CPU stats files of the instance. */
 static unsigned long long stat_sum(struct tracepoint *tp, const char *name)
@@ -269,6 +353,13 @@ void tracepoint_close(struct tracepoint *tp)
 {
 	if (tp == NULL)
 		return;
+	for (int cpu = 0; cpu < tp->ncpu; cpu++)
+		if (tp->cpu[cpu] != NULL)
+			tracefs_cpu_close(tp->cpu[cpu]);
+	if (tp->kbuf != NULL)
+		kbuffer_free(tp->kbuf);
+	free(tp->page);
+	free(tp->round);
 	if (tp->instance != NULL) {
 		tracefs_instance_destroy(tp->instance);
 		tracefs_instance_free(tp->instance);

@@ -16,7 +16,7 @@ typedef void tracepoint_fn(const struct tcp_event *ev, void *ctx);
 
 /* NULL on failure, with the cause in err. */
 struct tracepoint *tracepoint_open(char *err, size_t errlen);
-/* Hand every event recorded so far to fn, oldest first; -1 on a read error. */
+/* Hand every event recorded so far to fn, oldest first (all CPUs merged); -1 on a read error. */
 int tracepoint_drain(struct tracepoint *tp, tracepoint_fn *fn, void *ctx);
 /* Events the kernel could not record or we could not read, so far. */
 unsigned long long tracepoint_lost(struct tracepoint *tp);
