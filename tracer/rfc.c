@@ -543,9 +543,7 @@ static void kernel_step(struct rfc *r, size_t i)
 		emit(&s, old_state, new_state, NULL);
 	} else if (ev->old_state == TCP_LISTEN && ev->new_state == TCP_SYN_RECV) {
 		/* the child of a request: the RFC's SYN_RECV began with the SYN */
-		if (c->kind == REQUEST && is_state(c, "SYN_RECV"))
-			c->kind = FULL;
-		else
+		if (c->kind != REQUEST || !is_state(c, "SYN_RECV"))
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
 		c->kind = FULL;
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&

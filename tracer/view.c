@@ -96,14 +96,13 @@ void view_close(struct view *v)
 /* On a terminal: a key per step (q quits, e jumps to the end). */
 static int wait_for_step(struct view *v, int *to_end)
 {
-	int key;
-
 	if (!v->fullscreen || *to_end)
 		return 0;
 	printf("space/enter: next step   e: to the end   q: quit");
 	fflush(stdout);
 	for (;;) {
-		key = screen_key(200);
+		int key = screen_key(200);
+
 		if (screen_resized)
 			view_draw(v);
 		if (key == 'q' || key < 0)
@@ -121,17 +120,18 @@ int view_replay(struct view *v, const char *file, int to_end)
 	size_t n;
 	char why[512];
 	FILE *f = fopen(file, "r");
+	int read_status;
 
 	if (f == NULL) {
 		view_close(v);
 		err(EXIT_USAGE, "cannot read %s", file);
 	}
-	if (replay_read(f, file, &evs, &n, why, sizeof(why)) < 0) {
-		fclose(f);
+	read_status = replay_read(f, file, &evs, &n, why, sizeof(why));
+	fclose(f);
+	if (read_status < 0) {
 		view_close(v);
 		errx(EXIT_USAGE, "%s", why);
 	}
-	fclose(f);
 	if (!to_end)
 		view_draw(v);
 	for (size_t i = 0; i < n; i++) {
