@@ -85,7 +85,6 @@ struct rfc {
 	struct packet ring[RING];	/* queued and recent segments */
 	uint64_t ring_in, ring_done;	/* appended, worked through */
 	uint64_t last_check, last_idle;
-	unsigned long foreign;
 };
 
 /* ---- connections ---------------------------------------------------- */
@@ -479,6 +478,19 @@ static int is_state(const struct conn *c, const char *name)
 	return c->state != NULL && strcmp(c->state, name) == 0;
 }
 
+/* What sock_diag says of to's 4-tuple now. */
+static int kernel_state_of(const struct rfc *r, const struct conn *c)
+{
+	return diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
+}
+
+/* c now lives in a timewait minisocket: ask sock_diag about it near its end. */
+static void to_minisocket(struct conn *c, uint64_t ns)
+{
+	c->kind = MINI;
+	c->next_check = ns + TIMEWAIT_NS - 500000000ull;
+}
+
 /* A full socket handed over to a minisocket, or ended: which, by the wire, else sock_diag. */
 static void close_from(struct step_ctx *s, const char *old_state)
 {
@@ -490,30 +502,23 @@ static void close_from(struct step_ctx *s, const char *old_state)
 		emit(s, old_state, "CLOSED", "reset");
 		return;
 	}
-	if (p != NULL && ((p->flags & TCP_FL_FIN) || strcmp(old_state, "CLOSING") == 0)) {
-		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
-		c->kind = MINI;
-		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
-		return;
-	}
 	/* Without a FIN or an RST, FIN_WAIT2 -> CLOSE is close() handing over to a minisocket. */
-	kstate = c->have_rcv ? (strcmp(old_state, "FIN_WAIT2") == 0 ? TCP_FIN_WAIT2 : 0)
-			     : diag_state(s->r->cfg.diag_fd[c->where], c->family, c->local, c->lport,
-					  c->remote, c->rport);
+	if (p != NULL && ((p->flags & TCP_FL_FIN) || strcmp(old_state, "CLOSING") == 0))
+		kstate = TCP_TIME_WAIT;
+	else if (c->have_rcv)
+		kstate = strcmp(old_state, "FIN_WAIT2") == 0 ? TCP_FIN_WAIT2 : 0;
+	else
+		kstate = kernel_state_of(s->r, c);
 	if (kstate == TCP_FIN_WAIT2 && strcmp(old_state, "FIN_WAIT2") == 0) {
 		/* close()d in FIN_WAIT2: the RFC state goes on in a minisocket */
-		c->kind = MINI;
 		c->state = "FIN_WAIT2";
-		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
-		return;
-	}
-	if (kstate == TCP_TIME_WAIT) {
+		to_minisocket(c, s->ns);
+	} else if (kstate == TCP_TIME_WAIT) {
 		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
-		c->kind = MINI;
-		c->next_check = s->ns + TIMEWAIT_NS - 500000000ull;
-		return;
+		to_minisocket(c, s->ns);
+	} else {
+		emit(s, old_state, "CLOSED", NULL);
 	}
-	emit(s, old_state, "CLOSED", NULL);
 }
 
 static void kernel_step(struct rfc *r, size_t i)
@@ -530,7 +535,6 @@ static void kernel_step(struct rfc *r, size_t i)
 	c = conn_of_step(r, ev);
 
 	if (c == NULL) {
-		r->foreign++;
 		if (ev->new_state == TCP_CLOSE)
 			sk_forget(r, ev->sk);
 		return;
@@ -552,8 +556,7 @@ static void kernel_step(struct rfc *r, size_t i)
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
 		emit(&s, "FIN_WAIT1", "TIME_WAIT",
 		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
-		c->kind = MINI;
-		c->next_check = ev->ns + TIMEWAIT_NS - 500000000ull;
+		to_minisocket(c, ev->ns);
 		r->events[next - r->events].sk = 0; /* consumed */
 	} else if (ev->new_state == TCP_CLOSE &&
 		   (ev->old_state == TCP_FIN_WAIT1 || ev->old_state == TCP_FIN_WAIT2 || ev->old_state == TCP_CLOSING)) {
@@ -570,12 +573,6 @@ static void kernel_step(struct rfc *r, size_t i)
 }
 
 /* ---- segments ----------------------------------------------------------- */
-
-/* What sock_diag says of to's 4-tuple now. */
-static int kernel_state_of(const struct rfc *r, const struct conn *c)
-{
-	return diag_state(r->cfg.diag_fd[c->where], c->family, c->local, c->lport, c->remote, c->rport);
-}
 
 /* Did c answer segment p at once with exactly these flags (a dropped segment gets no answer)? */
 static int answered(const struct rfc *r, const struct conn *c, const struct packet *p, uint8_t flags)
@@ -634,7 +631,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
 		   answered(r, to, p, TCP_FL_ACK)) {
 		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
-		to->next_check = p->ns + TIMEWAIT_NS - 500000000ull;
+		to_minisocket(to, p->ns);
 	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
 		   kernel_state_of(r, to) == 0) {
 		s.action_until = p->ns;
@@ -783,9 +780,4 @@ void rfc_flush(struct rfc *r, uint64_t now, int all)
 		r->last_idle = now;
 		forget_idle(r, now);
 	}
-}
-
-unsigned long rfc_foreign(const struct rfc *r)
-{
-	return r->foreign;
 }

@@ -45,7 +45,5 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev);
 void rfc_packet(struct rfc *r, const struct packet *p);
 /* Work through what happened before now - the look-ahead (or all of it). */
 void rfc_flush(struct rfc *r, uint64_t now_ns, int all);
-/* Steps of other namespaces left out so far. */
-unsigned long rfc_foreign(const struct rfc *r);
 
 #endif /* TRACER_RFC_H */
