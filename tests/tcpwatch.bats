@@ -127,7 +127,9 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	start_watch --json -p 32000 --netns "$TCPLAB_NS"
 	one_connection
 	wait_for 70 grep -q '"old":"TIME_WAIT","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
-	run -0 jq -r 'select(.old == "TIME_WAIT") | .side + " " + .trigger + " / " + .action + " " + (.ms > 59000 and .ms < 61500 | tostring)' "$BATS_TEST_TMPDIR/out"
+	# 60 s, as the kernel's timer wheel keeps it: a timer that far off fires up to a
+	# few seconds late (61.5 s measured here), never early
+	run -0 jq -r 'select(.old == "TIME_WAIT") | .side + " " + .trigger + " / " + .action + " " + (.ms > 59900 and .ms < 65000 | tostring)' "$BATS_TEST_TMPDIR/out"
 	[ "$output" = "client Timeout=2MSL / delete TCB true" ]
 }
 
