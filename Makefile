@@ -9,7 +9,7 @@ PREFIX  ?= /usr/local
 LIBEXEC := $(PREFIX)/libexec/tcplab
 
 PROGRAMS := server client tcpwatch
-TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/render.c \
+TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
             tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c
 # -isystem: the libraries' own headers are not held to our -Wpedantic.

@@ -1,5 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Text (plain or coloured: server blue, client red, as the tutorial draws them) and JSON. */
+/*
+ * Text (plain or coloured: server blue, client red, as the tutorial draws
+ * them) and JSON.  A line is put together in a buffer by hand and written
+ * with one fwrite: printf's parsing and its floating point were most of
+ * tcpwatch's CPU under load, and every number here is a whole number of
+ * microseconds.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
 #include <string.h>
 
 #include "render.h"
@@ -7,6 +17,108 @@
 #define BLUE "\033[34m"
 #define RED "\033[31m"
 #define RESET "\033[0m"
+
+struct line {
+	char buf[1024];
+	size_t len;
+};
+
+static void put_n(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - l->len)
+		n = sizeof(l->buf) - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static void put(struct line *l, const char *s)
+{
+	put_n(l, s, strlen(s));
+}
+
+/* A string literal, its length known at compile time. */
+#define PUT(l, literal) put_n(l, literal, sizeof(literal) - 1)
+
+/* Spaces up to column width of the field that began at start. */
+static void pad(struct line *l, size_t start, size_t width)
+{
+	static const char spaces[] = "                                                ";
+
+	while (l->len < start + width) {
+		size_t n = start + width - l->len;
+
+		put_n(l, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
+	}
+}
+
+/* s, right-aligned in width columns. */
+static void put_right(struct line *l, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n < width)
+		pad(l, l->len, width - n);
+	put_n(l, s, n);
+}
+
+/* v in decimal at the end of out (at least 32 bytes); where it starts. */
+static char *decimal(uint64_t v, char *end)
+{
+	*--end = '\0';
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+/* ns as milliseconds with three decimals, into out (at least 32 bytes). */
+static const char *milliseconds(uint64_t ns, char *out)
+{
+	uint64_t us = (ns + 500) / 1000;
+	char *p = out + 31;
+
+	*p = '\0';
+	for (int i = 0; i < 3; i++, us /= 10)
+		*--p = (char)('0' + us % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + us % 10);
+		us /= 10;
+	} while (us != 0);
+	return p;
+}
+
+void render_endpoint(int family, const uint8_t *addr, uint16_t port, char *out, size_t len)
+{
+	struct line l = { .len = 0 };
+	char num[32];
+
+	if (family == AF_INET6) {
+		char ip[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(AF_INET6, addr, ip, sizeof(ip));
+		PUT(&l, "[");
+		put(&l, ip);
+		PUT(&l, "]");
+	} else {
+		for (int i = 0; i < 4; i++) {
+			char *d = decimal(addr[i], num + sizeof(num));
+
+			put_n(&l, d, (size_t)(num + sizeof(num) - 1 - d));
+			PUT(&l, ".");
+		}
+		l.len--; /* the last dot */
+	}
+	PUT(&l, ":");
+	put(&l, decimal(port, num + sizeof(num)));
+	if (len == 0)
+		return;
+	if (l.len >= len)
+		l.len = len - 1;
+	memcpy(out, l.buf, l.len);
+	out[l.len] = '\0';
+}
 
 void render_header(FILE *out, enum render_mode mode)
 {
@@ -26,45 +138,85 @@ static const char *colour_of(const char *side)
 	return "";
 }
 
-static void render_text(FILE *out, int colour, const struct transition *t)
+/* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION, in columns. */
+static void render_text(struct line *l, int colour, const struct transition *t)
 {
-	char ends[140], states[40], ms[24];
 	const char *on = colour ? colour_of(t->side) : "";
+	char num[32];
+	size_t at;
 
-	snprintf(ends, sizeof(ends), "%s -> %s", t->local, t->remote);
-	snprintf(states, sizeof(states), "%s -> %s", t->old_state, t->new_state);
-	if (t->ms_in_old < 0)
-		snprintf(ms, sizeof(ms), "-");
-	else
-		snprintf(ms, sizeof(ms), "%.3f", t->ms_in_old);
-	fprintf(out, "%s%10.3f %-6s %-45s %-25s %9s %s / %s%s\n", on, t->time_ms, t->side,
-		ends, states, ms, *t->trigger ? t->trigger : "?", *t->action ? t->action : "?",
-		*on ? RESET : "");
-	if (*t->detail)
-		fprintf(out, "%10s %-6s linux: %s\n", "", "", t->detail);
+	put(l, on);
+	put_right(l, milliseconds(t->time_ns, num), 10);
+	PUT(l, " ");
+	at = l->len;
+	put(l, t->side);
+	pad(l, at, 6);
+	PUT(l, " ");
+	at = l->len;
+	put(l, t->local);
+	PUT(l, " -> ");
+	put(l, t->remote);
+	pad(l, at, 45);
+	PUT(l, " ");
+	at = l->len;
+	put(l, t->old_state);
+	PUT(l, " -> ");
+	put(l, t->new_state);
+	pad(l, at, 25);
+	PUT(l, " ");
+	put_right(l, t->ns_in_old < 0 ? "-" : milliseconds((uint64_t)t->ns_in_old, num), 9);
+	PUT(l, " ");
+	put(l, *t->trigger ? t->trigger : "?");
+	PUT(l, " / ");
+	put(l, *t->action ? t->action : "?");
+	put(l, *on ? RESET : "");
+	PUT(l, "\n");
+	if (*t->detail) {
+		pad(l, l->len, 18);
+		PUT(l, "linux: ");
+		put(l, t->detail);
+		PUT(l, "\n");
+	}
 }
 
-/* Every string we print is ours or an address: no quote or backslash to escape. */
-static void render_json(FILE *out, const struct transition *t)
+/* ,"name":"value" */
+static void put_field(struct line *l, const char *key, size_t keylen, const char *value)
 {
-	fprintf(out,
-		"{\"time\":%.3f,\"side\":\"%s\",\"local\":\"%s\",\"remote\":\"%s\","
-		"\"old\":\"%s\",\"new\":\"%s\",\"ms\":",
-		t->time_ms, t->side, t->local, t->remote, t->old_state, t->new_state);
-	if (t->ms_in_old < 0)
-		fputs("null", out);
-	else
-		fprintf(out, "%.3f", t->ms_in_old);
-	fprintf(out, ",\"trigger\":\"%s\",\"action\":\"%s\"", t->trigger, t->action);
+	put_n(l, key, keylen);
+	put(l, value);
+	PUT(l, "\"");
+}
+
+#define FIELD(l, name, value) put_field(l, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, value)
+
+/* Every string we print is ours or an address: no quote or backslash to escape. */
+static void render_json(struct line *l, const struct transition *t)
+{
+	char num[32];
+
+	PUT(l, "{\"time\":");
+	put(l, milliseconds(t->time_ns, num));
+	FIELD(l, "side", t->side);
+	FIELD(l, "local", t->local);
+	FIELD(l, "remote", t->remote);
+	FIELD(l, "old", t->old_state);
+	FIELD(l, "new", t->new_state);
+	PUT(l, ",\"ms\":");
+	put(l, t->ns_in_old < 0 ? "null" : milliseconds((uint64_t)t->ns_in_old, num));
+	FIELD(l, "trigger", t->trigger);
+	FIELD(l, "action", t->action);
 	if (*t->detail)
-		fprintf(out, ",\"linux\":\"%s\"", t->detail);
-	fputs("}\n", out);
+		FIELD(l, "linux", t->detail);
+	PUT(l, "}\n");
 }
 
 void render_transition(FILE *out, enum render_mode mode, const struct transition *t)
 {
+	struct line l = { .len = 0 };
+
 	if (mode == RENDER_JSON)
-		render_json(out, t);
+		render_json(&l, t);
 	else
-		render_text(out, mode == RENDER_COLOR, t);
+		render_text(&l, mode == RENDER_COLOR, t);
+	fwrite(l.buf, 1, l.len, out);
 }

@@ -3,16 +3,17 @@
 #ifndef TRACER_RENDER_H
 #define TRACER_RENDER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct transition {
-	double time_ms;		/* since tcpwatch started */
+	uint64_t time_ns;	/* since tcpwatch started */
 	const char *side;	/* "server", "client" or "-" */
 	char local[64];		/* ADDR:PORT ([ADDR]:PORT for IPv6) */
 	char remote[64];
 	const char *old_state;	/* the lab's names: LISTEN, SYN_SENT, ... */
 	const char *new_state;
-	double ms_in_old;	/* < 0: not known */
+	int64_t ns_in_old;	/* < 0: not known */
 	const char *trigger;	/* "" when not known */
 	const char *action;
 	const char *detail;	/* what Linux did underneath ("" for none, or not asked) */
@@ -22,5 +23,7 @@ enum render_mode { RENDER_TEXT, RENDER_COLOR, RENDER_JSON };
 
 void render_header(FILE *out, enum render_mode mode);
 void render_transition(FILE *out, enum render_mode mode, const struct transition *t);
+/* ADDR:PORT, or [ADDR6]:PORT, into out. */
+void render_endpoint(int family, const uint8_t *addr, uint16_t port, char *out, size_t len);
 
 #endif /* TRACER_RENDER_H */

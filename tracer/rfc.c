@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "mem.h"
 #include "netns.h"
 #include "rfc.h"
 #include "table.h"
@@ -36,6 +37,7 @@
 #define PLACE_WINDOW_NS 100000000ull	/* a tuple seen on a namespace's wire this recently is there */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
 #define RING 131072			/* recent segments: a burst of 0.1 s at 1M segments/s */
+#define FIRST_EVENTS 65536		/* queued steps: 0.1 s at 650k steps/s before it grows */
 #define BUCKETS 16384
 #define MAX_WHERE 8
 
@@ -82,7 +84,7 @@ struct rfc {
 	struct sk_entry *sks[BUCKETS];
 	struct tcp_event *events;	/* queued kernel steps, oldest first */
 	size_t nev, cap, first;
-	struct packet ring[RING];	/* queued and recent segments */
+	struct packet *ring;		/* queued and recent segments: RING of them */
 	uint64_t ring_in, ring_done;	/* appended, worked through */
 	uint64_t last_check, last_idle;
 };
@@ -187,27 +189,29 @@ static void sk_forget(struct rfc *r, uint64_t sk)
 /* ---- telling steps ---------------------------------------------------- */
 
 /* How the diagram names a segment's flags; ours says whether we sent it. */
-static void segment_name(const struct conn *c, const struct packet *p, int ours, const char *old_state,
-			 char *out, size_t len)
+static const char *segment_name(const struct conn *c, const struct packet *p, int ours, const char *old_state)
 {
-	const char *verb = ours ? "snd" : "rcv";
+	static const char *const name[2][6] = {
+		{ "rcv RST", "rcv SYN,ACK", "rcv SYN", "rcv FIN,ACK", "rcv FIN", "rcv ACK" },
+		{ "snd RST", "snd SYN,ACK", "snd SYN", "snd FIN,ACK", "snd FIN", "snd ACK" },
+	};
+	const char *const *n = name[ours != 0];
 	int acks_fin = !ours && c->sent_fin && (p->flags & TCP_FL_ACK) && p->ack == c->fin_seq + 1;
 	int acks_syn = !ours && c->sent_syn && (p->flags & TCP_FL_ACK) && p->ack == c->syn_seq + 1;
 
 	if (p->flags & TCP_FL_RST)
-		snprintf(out, len, "%s RST", verb);
-	else if ((p->flags & TCP_FL_SYN) && (p->flags & TCP_FL_ACK))
-		snprintf(out, len, "%s SYN,ACK", verb);
-	else if (p->flags & TCP_FL_SYN)
-		snprintf(out, len, "%s SYN", verb);
-	else if (p->flags & TCP_FL_FIN)
-		snprintf(out, len, "%s %s", verb, acks_fin && strcmp(old_state, "FIN_WAIT1") == 0 ? "FIN,ACK" : "FIN");
-	else if (acks_fin)
-		snprintf(out, len, "rcv ACK of FIN");
-	else if (acks_syn)
-		snprintf(out, len, "rcv ACK of SYN");
-	else
-		snprintf(out, len, "%s ACK", verb);
+		return n[0];
+	if ((p->flags & TCP_FL_SYN) && (p->flags & TCP_FL_ACK))
+		return n[1];
+	if (p->flags & TCP_FL_SYN)
+		return n[2];
+	if (p->flags & TCP_FL_FIN)
+		return acks_fin && strcmp(old_state, "FIN_WAIT1") == 0 ? n[3] : n[4];
+	if (acks_fin)
+		return "rcv ACK of FIN";
+	if (acks_syn)
+		return "rcv ACK of SYN";
+	return n[5];
 }
 
 static int sent_by(const struct conn *c, const struct packet *p)
@@ -333,17 +337,17 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 	st.new_state = new_state;
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
 	if (s->by_label)
-		snprintf(st.trigger, sizeof(st.trigger), "%s", a ? a->event : s->by_label == 2 ? "timeout" : "CLOSE");
+		st.trigger = a ? a->event : s->by_label == 2 ? "timeout" : "CLOSE";
 	else if (c->have_rcv && c->last_rcv.ns + TRIGGER_WINDOW_NS >= s->ns)
-		segment_name(c, &c->last_rcv, 0, old_state, st.trigger, sizeof(st.trigger));
+		st.trigger = segment_name(c, &c->last_rcv, 0, old_state);
 	else
-		snprintf(st.trigger, sizeof(st.trigger), "timeout");
+		st.trigger = "timeout";
 	sent = s->r->cfg.kernel_only ? NULL : sent_after(s->r, c, s->ns, s->action_until);
 	if (sent != NULL)
-		segment_name(c, sent, 1, old_state, st.action, sizeof(st.action));
+		st.action = segment_name(c, sent, 1, old_state);
 	else
-		snprintf(st.action, sizeof(st.action), "%s", a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x");
-	snprintf(st.linux_detail, sizeof(st.linux_detail), "%s", detail ? detail : "");
+		st.action = a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x";
+	st.linux_detail = detail ? detail : "";
 	c->state = new_state;
 	c->since = s->ns;
 	s->r->cfg.fn(&st, s->r->cfg.ctx);
@@ -688,9 +692,13 @@ struct rfc *rfc_new(const struct rfc_config *cfg)
 		return NULL;
 	r->cfg = *cfg;
 	r->gen = 1;
-	r->last = calloc(LAST_SLOTS, sizeof(*r->last));
-	if (r->last == NULL) {
-		free(r);
+	r->cap = FIRST_EVENTS;
+	r->last = mem_new(LAST_SLOTS * sizeof(*r->last));
+	r->ring = mem_new(RING * sizeof(*r->ring));
+	r->events = mem_new(r->cap * sizeof(*r->events));
+	r->next_of = mem_new(r->cap * sizeof(*r->next_of));
+	if (r->last == NULL || r->ring == NULL || r->events == NULL || r->next_of == NULL) {
+		rfc_free(r);
 		return NULL;
 	}
 	return r;
@@ -706,28 +714,40 @@ void rfc_free(struct rfc *r)
 		while (r->sks[b] != NULL)
 			sk_forget(r, r->sks[b]->sk);
 	}
-	free(r->events);
-	free(r->next_of);
-	free(r->last);
+	mem_free(r->events, r->cap * sizeof(*r->events));
+	mem_free(r->next_of, r->cap * sizeof(*r->next_of));
+	mem_free(r->ring, RING * sizeof(*r->ring));
+	mem_free(r->last, LAST_SLOTS * sizeof(*r->last));
 	free(r);
+}
+
+/* Room for twice as many queued steps; -1 if there is none. */
+static int grow_queue(struct rfc *r)
+{
+	size_t cap = r->cap * 2;
+	struct tcp_event *more = mem_resize(r->events, r->cap * sizeof(*more), cap * sizeof(*more));
+	size_t *links;
+
+	if (more == NULL)
+		return -1;
+	r->events = more;
+	links = mem_resize(r->next_of, r->cap * sizeof(*links), cap * sizeof(*links));
+	if (links == NULL) {
+		/* shrinking in place cannot fail: both stay as long as cap says */
+		r->events = mem_resize(more, cap * sizeof(*more), r->cap * sizeof(*more));
+		return -1;
+	}
+	r->next_of = links;
+	r->cap = cap;
+	return 0;
 }
 
 void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 {
 	struct tcp_event *e;
 
-	if (r->nev == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 1024;
-		struct tcp_event *more = realloc(r->events, cap * sizeof(*more));
-		size_t *links = more ? realloc(r->next_of, cap * sizeof(*links)) : NULL;
-
-		if (more != NULL)
-			r->events = more;
-		if (links == NULL)
-			return;
-		r->next_of = links;
-		r->cap = cap;
-	}
+	if (r->nev == r->cap && grow_queue(r) < 0)
+		return;
 	e = &r->events[r->nev++];
 	*e = *ev;
 	/* Ask now, while the task most likely still exists. */

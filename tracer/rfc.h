@@ -22,8 +22,9 @@ struct rfc_step {
 	uint16_t lport, rport;
 	const char *old_state, *new_state; /* the lab's names */
 	int64_t ns_in_old;	/* -1: not known */
-	char trigger[40], action[40];
-	char linux_detail[120];	/* what Linux did underneath, for -v */
+	const char *trigger;	/* the segment, call or timer that caused it */
+	const char *action;	/* the segment it sent, or the diagram's word */
+	const char *linux_detail; /* what Linux did underneath, for -v; "" for none */
 };
 
 typedef void rfc_fn(const struct rfc_step *s, void *ctx);

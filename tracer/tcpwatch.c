@@ -37,7 +37,7 @@
 #define DEFAULT_SERVER "192.168.100.100:32000"
 #define POLL_NS 10000000L /* read the ring buffer every 10 ms */
 #define MAX_NETNS 8
-#define BUSY_SEGMENTS 64
+#define OUT_BUFFER (1 << 20)
 
 enum { EXIT_LOST = 3 };
 
@@ -240,17 +240,6 @@ static const char *side_of(const struct options *opt, const struct rfc_step *st)
 	return "-";
 }
 
-static void format_end(int family, const uint8_t *addr, uint16_t port, char *out, size_t len)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(family, addr, ip, sizeof(ip));
-	if (family == AF_INET6)
-		snprintf(out, len, "[%s]:%u", ip, (unsigned)port);
-	else
-		snprintf(out, len, "%s:%u", ip, (unsigned)port);
-}
-
 /* One RFC-level step, out as a line, a JSON object or a new frame of the diagram. */
 static void on_step(const struct rfc_step *st, void *ctx)
 {
@@ -260,18 +249,18 @@ static void on_step(const struct rfc_step *st, void *ctx)
 
 	if (opt->count && w->printed >= opt->count)
 		return;
-	t.time_ms = st->ns > w->start_ns ? (double)(st->ns - w->start_ns) / 1e6 : 0;
+	t.time_ns = st->ns > w->start_ns ? st->ns - w->start_ns : 0;
 	t.side = side_of(opt, st);
-	format_end(st->family, st->local, st->lport, t.local, sizeof(t.local));
-	format_end(st->family, st->remote, st->rport, t.remote, sizeof(t.remote));
+	render_endpoint(st->family, st->local, st->lport, t.local, sizeof(t.local));
+	render_endpoint(st->family, st->remote, st->rport, t.remote, sizeof(t.remote));
 	t.old_state = st->old_state;
 	t.new_state = st->new_state;
-	t.ms_in_old = st->ns_in_old < 0 ? -1 : (double)st->ns_in_old / 1e6;
+	t.ns_in_old = st->ns_in_old;
 	t.trigger = st->trigger;
 	t.action = st->action;
 	t.detail = opt->verbose ? st->linux_detail : "";
 	if (w->view)
-		view_step(w->view, t.side, t.old_state, t.new_state, t.time_ms);
+		view_step(w->view, t.side, t.old_state, t.new_state, (double)t.time_ns / 1e6);
 	else
 		render_transition(stdout, opt->mode, &t);
 	w->printed++;
@@ -434,19 +423,17 @@ static int live_keys(struct view *v)
 	return key == 'q' ? -1 : 0;
 }
 
-/* One round: the tracepoint, the wire, then what is old enough to tell; segments read, or -1. */
+/* One round: the tracepoint, the wire, then what is old enough to tell; -1 on a failure. */
 static int read_round(struct tracepoint *tp, struct watch *w, int all)
 {
-	int got;
-
 	if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
 		warn("reading the trace buffer");
 		return -1;
 	}
-	got = capture_read(w->capture, on_packet, w);
+	capture_read(w->capture, on_packet, w);
 	rfc_flush(w->rfc, mono_ns(), all);
 	fflush(stdout); /* once a round: each line out within 10 ms, not a write each */
-	return ferror(stdout) ? -1 : got;
+	return ferror(stdout) ? -1 : 0;
 }
 
 /* Anything lost on the way is said, and is the exit status. */
@@ -465,7 +452,7 @@ static int report_loss(struct tracepoint *tp, struct watch *w)
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct tracepoint *tp, struct watch *w)
 {
-	const struct timespec pause = { 0, POLL_NS }, busy = { 0, POLL_NS / 10 };
+	const struct timespec pause = { 0, POLL_NS };
 	uint64_t deadline = 0;
 
 	if (w->opt->duration > 0)
@@ -475,14 +462,12 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 	else if (w->opt->mode != RENDER_JSON)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
-		int got = read_round(tp, w, 0);
-
-		if (got < 0)
+		if (read_round(tp, w, 0) < 0)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
-		/* a busy wire is read again soon, in bigger batches than at once */
-		nanosleep(got < BUSY_SEGMENTS ? &pause : &busy, NULL);
+		/* the rings hold far more than a round: a busy wire needs no sooner read */
+		nanosleep(&pause, NULL);
 	}
 	if (read_round(tp, w, 1) < 0)
 		return 1;
@@ -537,6 +522,11 @@ static int watch(const struct options *opt)
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);
 		w.view = &view;
+	} else {
+		/* written once a round (read_round flushes), not once a line */
+		static char out_buffer[OUT_BUFFER];
+
+		setvbuf(stdout, out_buffer, _IOFBF, sizeof(out_buffer));
 	}
 	status = watch_loop(tp, &w);
 	if (w.view)

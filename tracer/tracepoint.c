@@ -22,6 +22,7 @@
 #include <kbuffer.h>
 #include <tracefs.h>
 
+#include "mem.h"
 #include "tracepoint.h"
 
 #define TRACEFS_DIR "/sys/kernel/tracing"
@@ -29,13 +30,19 @@
 #define BUFFER_KB 16384 /* per CPU: room for about 200k events between reads */
 
 #define MAX_CPUS 1024
+#define FIRST_ROUND 16384 /* a round's events (10 ms) before the array grows */
+
+/* Where a field lies in a record: libtraceevent reads the format, we the bytes. */
+struct field {
+	unsigned offset, size;
+};
 
 struct tracepoint {
 	struct tracefs_instance *instance;
 	struct tep_handle *tep;
 	struct tep_event *event;
-	struct tep_format_field *f_skaddr, *f_old, *f_new, *f_sport, *f_dport,
-		*f_family, *f_protocol, *f_saddr, *f_daddr, *f_saddr6, *f_daddr6;
+	struct field type, flags, pid, skaddr, old, new, sport, dport, family, protocol, saddr, daddr,
+		saddr6, daddr6;
 	/* One reader per CPU, open for the whole run: a read is one system call. */
 	struct tracefs_cpu *cpu[MAX_CPUS];
 	int ncpu;
@@ -47,55 +54,67 @@ struct tracepoint {
 	unsigned long long missed; /* as the pages report it */
 };
 
-static unsigned long long field_number(struct tep_format_field *f, struct tep_record *r)
+/* An unsigned field of 1, 2, 4 or 8 bytes, in this machine's byte order. */
+static uint64_t number(const void *data, struct field f)
 {
-	unsigned long long v = 0;
+	const uint8_t *p = (const uint8_t *)data + f.offset;
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
 
-	tep_read_number_field(f, r->data, &v);
-	return v;
-}
-
-static void field_bytes(struct tep_format_field *f, struct tep_record *r, uint8_t *out, size_t n)
-{
-	size_t len = (size_t)f->size < n ? (size_t)f->size : n;
-
-	memcpy(out, (const char *)r->data + f->offset, len);
-}
-
-/* A record of our event about TCP into ev; 0 if it is neither. */
-static int decode(struct tracepoint *tp, struct tep_record *record, struct tcp_event *out)
-{
-	struct tcp_event ev;
-
-	if (tep_data_type(tp->tep, record) != tp->event->id ||
-	    field_number(tp->f_protocol, record) != IPPROTO_TCP)
-		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.ns = record->ts;
-	ev.sk = field_number(tp->f_skaddr, record);
-	ev.old_state = (int)field_number(tp->f_old, record);
-	ev.new_state = (int)field_number(tp->f_new, record);
-	ev.family = (int)field_number(tp->f_family, record);
-	ev.pid = tep_data_pid(tp->tep, record);
-	ev.in_irq = (tep_data_flags(tp->tep, record) & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ)) != 0;
-	ev.sport = (uint16_t)field_number(tp->f_sport, record);
-	ev.dport = (uint16_t)field_number(tp->f_dport, record);
-	if (ev.family == AF_INET6) {
-		field_bytes(tp->f_saddr6, record, ev.saddr, sizeof(ev.saddr));
-		field_bytes(tp->f_daddr6, record, ev.daddr, sizeof(ev.daddr));
-	} else {
-		field_bytes(tp->f_saddr, record, ev.saddr, 4);
-		field_bytes(tp->f_daddr, record, ev.daddr, 4);
+	switch (f.size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v16, p, 2);
+		return v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return v32;
+	default:
+		memcpy(&v64, p, 8);
+		return v64;
 	}
-	*out = ev;
+}
+
+static void bytes(const void *data, struct field f, uint8_t *out, size_t n)
+{
+	memcpy(out, (const uint8_t *)data + f.offset, f.size < n ? f.size : n);
+}
+
+/* A record of our event about TCP into out; 0 if it is neither. */
+static int decode(const struct tracepoint *tp, const void *data, unsigned long long ts, struct tcp_event *out)
+{
+	unsigned flags;
+
+	if (number(data, tp->type) != (uint64_t)tp->event->id || number(data, tp->protocol) != IPPROTO_TCP)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->ns = ts;
+	out->sk = number(data, tp->skaddr);
+	out->old_state = (int)number(data, tp->old);
+	out->new_state = (int)number(data, tp->new);
+	out->family = (int)number(data, tp->family);
+	out->pid = (int)number(data, tp->pid);
+	flags = (unsigned)number(data, tp->flags);
+	out->in_irq = (flags & (TRACE_FLAG_HARDIRQ | TRACE_FLAG_SOFTIRQ)) != 0;
+	out->sport = (uint16_t)number(data, tp->sport);
+	out->dport = (uint16_t)number(data, tp->dport);
+	if (out->family == AF_INET6) {
+		bytes(data, tp->saddr6, out->saddr, sizeof(out->saddr));
+		bytes(data, tp->daddr6, out->daddr, sizeof(out->daddr));
+	} else {
+		bytes(data, tp->saddr, out->saddr, 4);
+		bytes(data, tp->daddr, out->daddr, 4);
+	}
 	return 1;
 }
 
 static int keep(struct tracepoint *tp, const struct tcp_event *ev)
 {
 	if (tp->nround == tp->cap) {
-		size_t cap = tp->cap ? tp->cap * 2 : 4096;
-		struct tcp_event *more = realloc(tp->round, cap * sizeof(*more));
+		size_t cap = tp->cap * 2;
+		struct tcp_event *more = mem_resize(tp->round, tp->cap * sizeof(*more), cap * sizeof(*more));
 
 		if (more == NULL)
 			return -1;
@@ -120,11 +139,9 @@ static int read_cpu(struct tracepoint *tp, int cpu)
 			tp->missed += missed > 0 ? (unsigned long long)missed : 1;
 		for (void *data = kbuffer_read_event(tp->kbuf, &ts); data != NULL;
 		     data = kbuffer_next_event(tp->kbuf, &ts)) {
-			struct tep_record record = { .ts = ts, .data = data, .cpu = cpu };
 			struct tcp_event ev;
 
-			record.size = kbuffer_event_size(tp->kbuf);
-			if (decode(tp, &record, &ev) && keep(tp, &ev) < 0)
+			if (decode(tp, data, ts, &ev) && keep(tp, &ev) < 0)
 				return -1;
 		}
 	}
@@ -141,21 +158,27 @@ static int by_time(const void *a, const void *b)
 static int find_fields(struct tracepoint *tp)
 {
 	struct {
-		struct tep_format_field **slot;
+		struct field *slot;
 		const char *name;
+		int common;
 	} want[] = {
-		{ &tp->f_skaddr, "skaddr" }, { &tp->f_old, "oldstate" },
-		{ &tp->f_new, "newstate" }, { &tp->f_sport, "sport" },
-		{ &tp->f_dport, "dport" }, { &tp->f_family, "family" },
-		{ &tp->f_protocol, "protocol" }, { &tp->f_saddr, "saddr" },
-		{ &tp->f_daddr, "daddr" }, { &tp->f_saddr6, "saddr_v6" },
-		{ &tp->f_daddr6, "daddr_v6" },
+		{ &tp->type, "common_type", 1 }, { &tp->flags, "common_flags", 1 },
+		{ &tp->pid, "common_pid", 1 }, { &tp->skaddr, "skaddr", 0 },
+		{ &tp->old, "oldstate", 0 }, { &tp->new, "newstate", 0 },
+		{ &tp->sport, "sport", 0 }, { &tp->dport, "dport", 0 },
+		{ &tp->family, "family", 0 }, { &tp->protocol, "protocol", 0 },
+		{ &tp->saddr, "saddr", 0 }, { &tp->daddr, "daddr", 0 },
+		{ &tp->saddr6, "saddr_v6", 0 }, { &tp->daddr6, "daddr_v6", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		*want[i].slot = tep_find_field(tp->event, want[i].name);
-		if (*want[i].slot == NULL)
+		struct tep_format_field *f = want[i].common ? tep_find_common_field(tp->event, want[i].name)
+							    : tep_find_field(tp->event, want[i].name);
+
+		if (f == NULL || f->size <= 0 || f->offset < 0)
 			return -1;
+		want[i].slot->offset = (unsigned)f->offset;
+		want[i].slot->size = (unsigned)f->size;
 	}
 	return 0;
 }
@@ -220,20 +243,36 @@ static int setup_instance(struct tracepoint *tp, char *err, size_t errlen)
 		return -1;
 	}
 	tracefs_instance_set_buffer_size(tp->instance, BUFFER_KB, -1);
-	if (tracefs_event_enable(tp->instance, "sock", "inet_sock_set_state") < 0) {
+	if (tracefs_instance_file_write(tp->instance, "events/sock/inet_sock_set_state/enable", "1") < 0) {
 		snprintf(err, errlen, "cannot enable sock/inet_sock_set_state in %s", name);
 		return -1;
 	}
 	return 0;
 }
 
+/*
+ * The ring buffer's page header and our one event's format, and nothing
+ * else: tracefs_local_events() would also parse /proc/kallsyms, most of
+ * a 200 ms start, for names we never print.
+ */
 static int load_format(struct tracepoint *tp, char *err, size_t errlen)
 {
-	const char *systems[] = { "sock", NULL };
+	char *header = NULL, *format = NULL;
+	int size = 0, fsize = 0;
 
-	tp->tep = tracefs_local_events_system(NULL, systems);
-	if (tp->tep != NULL)
+	tp->tep = tep_alloc();
+	if (tp->tep != NULL) {
+		tep_set_long_size(tp->tep, (int)sizeof(long));
+		tep_set_page_size(tp->tep, getpagesize());
+		header = tracefs_instance_file_read(NULL, "events/header_page", &size);
+	}
+	if (header != NULL)
+		format = tracefs_event_file_read(NULL, "sock", "inet_sock_set_state", "format", &fsize);
+	if (format != NULL && tep_parse_header_page(tp->tep, header, (unsigned long)size, (int)sizeof(long)) == 0 &&
+	    tep_parse_event(tp->tep, format, (size_t)fsize, "sock") == TEP_ERRNO__SUCCESS)
 		tp->event = tep_find_event_by_name(tp->tep, "sock", "inet_sock_set_state");
+	free(header);
+	free(format);
 	if (tp->event == NULL) {
 		snprintf(err, errlen, "this kernel has no tracepoint sock/inet_sock_set_state");
 		return -1;
@@ -259,7 +298,9 @@ static int open_readers(struct tracepoint *tp, char *err, size_t errlen)
 	}
 	tp->kbuf = tep_kbuffer(tp->tep);
 	tp->page = size > 0 ? malloc((size_t)size) : NULL;
-	if (tp->kbuf == NULL || tp->page == NULL) {
+	tp->cap = FIRST_ROUND;
+	tp->round = mem_new(tp->cap * sizeof(*tp->round));
+	if (tp->kbuf == NULL || tp->page == NULL || tp->round == NULL) {
 		snprintf(err, errlen, "cannot read the trace buffer of %s", tracefs_instance_get_name(tp->instance));
 		return -1;
 	}
@@ -359,7 +400,7 @@ void tracepoint_close(struct tracepoint *tp)
 	if (tp->kbuf != NULL)
 		kbuffer_free(tp->kbuf);
 	free(tp->page);
-	free(tp->round);
+	mem_free(tp->round, tp->cap * sizeof(*tp->round));
 	if (tp->instance != NULL) {
 		tracefs_instance_destroy(tp->instance);
 		tracefs_instance_free(tp->instance);
