@@ -117,6 +117,24 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	diff -u <(printf '%s\n%s\n' "$SERVER_STEPS" "$(head -2 <<<"$SERVER_STEPS")") <(steps server)
 }
 
+@test "another namespace's connection on the 4-tuple ours holds open is not mixed in" {
+	local foreign=tl-foreign-$$
+	TCPLAB_NS=$foreign "$TCPLAB" up >/dev/null
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	sleep 0.3 # ours quiet on the wire for longer than tcpwatch's memory of it
+	TCPLAB_NS=$foreign one_connection
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END" # ours untouched
+	sleep 0.3
+	kill -INT "$WATCH_PID"
+	wait "$WATCH_PID"
+	TCPLAB_NS=$foreign "$TCPLAB" down >/dev/null
+	diff -u <(head -2 <<<"$CLIENT_STEPS") <(steps client)
+	diff -u <(head -2 <<<"$SERVER_STEPS") <(steps server)
+}
+
 @test "--netns: a namespace that does not exist is a clear error" {
 	run -2 "$TCPWATCH" --netns tl-nowhere-$$
 	[[ $output == *"no network namespace 'tl-nowhere-$$'"* ]]
@@ -144,6 +162,35 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	[[ ${lines[2]} == *" client "*"$CLIENT_END -> $SERVER_END"*"CLOSED -> SYN_SENT"* ]]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[1]} != *$'\033'* ]] # not a terminal: no colour
+}
+
+@test "text and JSON tell the same steps; the text keeps its columns" {
+	local text=$BATS_TEST_TMPDIR/text text_pid
+	"$TCPWATCH" -v -p 32000 --netns "$TCPLAB_NS" >"$text" 2>&1 &
+	text_pid=$!
+	wait_for 5 test -s "$text" # its header: it is watching
+	start_watch --json -v -p 32000 --netns "$TCPLAB_NS"
+	one_connection
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
+	wait_for 3 grep -q 'LISTEN -> CLOSED' "$text"
+	kill -INT "$WATCH_PID" "$text_pid"
+	wait "$WATCH_PID"
+	wait "$text_pid"
+	# Each instance has its own start and its own reading of the wire's clock:
+	# TIME and MS_IN_OLD differ by microseconds; the rest is the same, column for column.
+	diff -u <(jq -r '[.side, .local + " -> " + .remote, .old + " -> " + .new,
+			(.ms // "-" | tostring), .trigger, .action, .linux // ""] | @tsv' "$BATS_TEST_TMPDIR/out" |
+		awk -F'\t' '{ ms = $4 == "-" ? "-" : sprintf("%.3f", $4)
+			printf "%10s %-6s %-45s %-25s %9s %s / %s\n", "", $1, $2, $3, ms, $5, $6
+			if ($7 != "") printf "%10s %-6s linux: %s\n", "", "", $7 }' | mask_times) \
+		<(tail -n +2 "$text" | mask_times)
+}
+
+# Blank a text line's TIME(ms) and MS_IN_OLD columns (a number, or "-"; linux: lines have neither).
+mask_times() {
+	awk '/^ +linux: / { print; next }
+		{ ms = substr($0, 91, 9); sub(/^ +/, "", ms); if (ms != "-") ms = "#"
+		  printf "%10s%s%9s%s\n", "", substr($0, 11, 80), ms, substr($0, 100) }'
 }
 
 @test "filters: another port is not shown" {

@@ -138,6 +138,18 @@ static const char *colour_of(const char *side)
 	return "";
 }
 
+/* "a -> b", left-aligned in width columns, then a space. */
+static void put_arrow(struct line *l, const char *a, const char *b, size_t width)
+{
+	size_t at = l->len;
+
+	put(l, a);
+	PUT(l, " -> ");
+	put(l, b);
+	pad(l, at, width);
+	PUT(l, " ");
+}
+
 /* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION, in columns. */
 static void render_text(struct line *l, int colour, const struct transition *t)
 {
@@ -152,18 +164,8 @@ static void render_text(struct line *l, int colour, const struct transition *t)
 	put(l, t->side);
 	pad(l, at, 6);
 	PUT(l, " ");
-	at = l->len;
-	put(l, t->local);
-	PUT(l, " -> ");
-	put(l, t->remote);
-	pad(l, at, 45);
-	PUT(l, " ");
-	at = l->len;
-	put(l, t->old_state);
-	PUT(l, " -> ");
-	put(l, t->new_state);
-	pad(l, at, 25);
-	PUT(l, " ");
+	put_arrow(l, t->local, t->remote, 45);
+	put_arrow(l, t->old_state, t->new_state, 25);
 	put_right(l, t->ns_in_old < 0 ? "-" : milliseconds((uint64_t)t->ns_in_old, num), 9);
 	PUT(l, " ");
 	put(l, *t->trigger ? t->trigger : "?");
@@ -218,5 +220,5 @@ void render_transition(FILE *out, enum render_mode mode, const struct transition
 		render_json(&l, t);
 	else
 		render_text(&l, mode == RENDER_COLOR, t);
-	fwrite(l.buf, 1, l.len, out);
+	fwrite_unlocked(l.buf, 1, l.len, out); /* one thread: no lock to take */
 }

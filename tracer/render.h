@@ -9,8 +9,8 @@
 struct transition {
 	uint64_t time_ns;	/* since tcpwatch started */
 	const char *side;	/* "server", "client" or "-" */
-	char local[64];		/* ADDR:PORT ([ADDR]:PORT for IPv6) */
-	char remote[64];
+	const char *local;	/* ADDR:PORT ([ADDR]:PORT for IPv6) */
+	const char *remote;
 	const char *old_state;	/* the lab's names: LISTEN, SYN_SENT, ... */
 	const char *new_state;
 	int64_t ns_in_old;	/* < 0: not known */

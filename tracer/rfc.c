@@ -35,9 +35,13 @@
 #define TRIGGER_WINDOW_NS 20000000ull	/* a segment received this soon before a step caused it */
 #define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
 #define PLACE_WINDOW_NS 100000000ull	/* a tuple seen on a namespace's wire this recently is there */
+#define CAUSE_WINDOW_NS 1000000ull	/* the segment a softirq step answered or sent: this close */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
-#define RING 131072			/* recent segments: a burst of 0.1 s at 1M segments/s */
-#define FIRST_EVENTS 65536		/* queued steps: 0.1 s at 650k steps/s before it grows */
+#define RECHECK_NS 100000000ull		/* a minisocket near its end is asked about this often */
+#define FIRST_RING 65536		/* recent segments, to start with: 0.1 s at 650k segments/s */
+#define MAX_RING (1u << 21)		/* and at most: 0.1 s at 20M segments/s */
+#define FIRST_EVENTS 32768		/* queued steps: 0.1 s at 320k steps/s before it grows */
+#define PREFETCH_AHEAD 8		/* slots of a queue fetched ahead of the one written */
 #define BUCKETS 16384
 #define MAX_WHERE 8
 
@@ -58,6 +62,7 @@ struct conn {
 	uint32_t syn_seq, fin_seq;
 	int sent_syn, sent_fin;
 	struct conn *next;	/* hash chain */
+	struct conn *mini_prev, *mini_next; /* kind MINI: the list of them, oldest first */
 };
 
 struct sk_entry {
@@ -84,10 +89,18 @@ struct rfc {
 	struct sk_entry *sks[BUCKETS];
 	struct tcp_event *events;	/* queued kernel steps, oldest first */
 	size_t nev, cap, first;
-	struct packet *ring;		/* queued and recent segments: RING of them */
+	struct packet *ring;		/* queued and recent segments: ring_cap of them */
+	uint64_t ring_cap;		/* a power of two */
 	uint64_t ring_in, ring_done;	/* appended, worked through */
 	uint64_t last_check, last_idle;
+	struct conn *mini_head, *mini_tail; /* the minisockets, in the order they became one */
 };
+
+/* The i-th segment ever queued, while it is still in the ring. */
+static struct packet *segment_at(const struct rfc *r, uint64_t i)
+{
+	return &r->ring[i & (r->ring_cap - 1)];
+}
 
 /* ---- connections ---------------------------------------------------- */
 
@@ -128,29 +141,6 @@ static struct conn *find_conn(struct rfc *r, int where, int family, const uint8_
 	return c;
 }
 
-static void drop_conn(struct rfc *r, struct conn *c)
-{
-	struct conn **link = &r->conns[hash_tuple(c->where, c->family, c->local, c->lport, c->remote, c->rport)];
-
-	while (*link != NULL && *link != c)
-		link = &(*link)->next;
-	if (*link == c)
-		*link = c->next;
-	free(c);
-}
-
-/* A listener of namespace where on local:lport? */
-static struct conn *listener_of(struct rfc *r, int where, int family, const uint8_t *l, uint16_t lp)
-{
-	static const uint8_t any[16];
-
-	struct conn *c = find_conn(r, where, family, l, lp, any, 0, 0);
-
-	if (c == NULL)
-		c = find_conn(r, where, family, any, lp, any, 0, 0);
-	return c != NULL && c->state != NULL && strcmp(c->state, "LISTEN") == 0 ? c : NULL;
-}
-
 /* ---- sockets of the tracepoint -------------------------------------- */
 
 static struct sk_entry **sk_link(struct rfc *r, uint64_t sk)
@@ -184,6 +174,71 @@ static void sk_forget(struct rfc *r, uint64_t sk)
 		*link = e->next;
 		free(e);
 	}
+}
+
+static void mini_unlink(struct rfc *r, struct conn *c)
+{
+	*(c->mini_prev ? &c->mini_prev->mini_next : &r->mini_head) = c->mini_next;
+	*(c->mini_next ? &c->mini_next->mini_prev : &r->mini_tail) = c->mini_prev;
+	c->mini_prev = c->mini_next = NULL;
+}
+
+static void mini_append(struct rfc *r, struct conn *c)
+{
+	c->mini_prev = r->mini_tail;
+	c->mini_next = NULL;
+	*(r->mini_tail ? &r->mini_tail->mini_next : &r->mini_head) = c;
+	r->mini_tail = c;
+}
+
+/* c's kind; a connection of kind MINI is on the list (at its end when it becomes one). */
+static void set_kind(struct rfc *r, struct conn *c, enum kind kind)
+{
+	if (c->kind == MINI)
+		mini_unlink(r, c);
+	c->kind = kind;
+	if (kind == MINI)
+		mini_append(r, c);
+}
+
+/*
+ * A connection has at most one socket, c->sk, and only that socket's entry
+ * points at it: so dropping it leaves no entry pointing at freed memory.
+ */
+static void bind_sk(struct rfc *r, struct conn *c, uint64_t sk)
+{
+	c->sk = sk;
+	if (c->kind == MINI)
+		set_kind(r, c, FULL); /* a new socket on the tuple: the minisocket is gone */
+	sk_set(r, sk, c);
+}
+
+static void drop_conn(struct rfc *r, struct conn *c)
+{
+	struct conn **link = &r->conns[hash_tuple(c->where, c->family, c->local, c->lport, c->remote, c->rport)];
+	struct sk_entry *e = c->sk ? *sk_link(r, c->sk) : NULL;
+
+	if (e != NULL && e->conn == c)
+		sk_forget(r, c->sk);
+	if (c->kind == MINI)
+		mini_unlink(r, c);
+	while (*link != NULL && *link != c)
+		link = &(*link)->next;
+	if (*link == c)
+		*link = c->next;
+	free(c);
+}
+
+/* A listener of namespace where on local:lport? */
+static struct conn *listener_of(struct rfc *r, int where, int family, const uint8_t *l, uint16_t lp)
+{
+	static const uint8_t any[16];
+
+	struct conn *c = find_conn(r, where, family, l, lp, any, 0, 0);
+
+	if (c == NULL)
+		c = find_conn(r, where, family, any, lp, any, 0, 0);
+	return c != NULL && c->state != NULL && strcmp(c->state, "LISTEN") == 0 ? c : NULL;
 }
 
 /* ---- telling steps ---------------------------------------------------- */
@@ -273,7 +328,7 @@ static void chain_step(struct rfc *r, size_t k)
 static const struct packet *sent_after(const struct rfc *r, const struct conn *c, uint64_t from, uint64_t until)
 {
 	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
-		const struct packet *p = &r->ring[i % RING];
+		const struct packet *p = segment_at(r, i);
 
 		if (p->ns >= until)
 			break;
@@ -298,7 +353,7 @@ static void fill_local_port(const struct rfc *r, size_t i, struct tcp_event *ev)
 			return;
 		}
 	for (uint64_t k = r->ring_done; k < r->ring_in; k++) {
-		const struct packet *p = &r->ring[k % RING];
+		const struct packet *p = segment_at(r, k);
 
 		if (p->ns > ev->ns + MERGE_NS)
 			break;
@@ -376,26 +431,26 @@ static int carries(const struct packet *p, const struct tcp_event *ev)
 }
 
 /*
- * The namespace whose wire carried this 4-tuple (either way) near the step,
- * or -1.  Steps and segments meet at ring_done, so look forward from there
- * first (a connect()'s SYN follows it at once), then back.
+ * The namespace whose wire carried this 4-tuple (either way) within window
+ * of the step, or -1.  Steps and segments meet at ring_done, so look forward
+ * from there first (a connect()'s SYN follows it at once), then back.
  */
-static int on_wire_near(const struct rfc *r, const struct tcp_event *ev)
+static int on_wire_near(const struct rfc *r, const struct tcp_event *ev, uint64_t window)
 {
-	uint64_t oldest = r->ring_in > RING ? r->ring_in - RING : 0;
+	uint64_t oldest = r->ring_in > r->ring_cap ? r->ring_in - r->ring_cap : 0;
 
 	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
-		const struct packet *p = &r->ring[i % RING];
+		const struct packet *p = segment_at(r, i);
 
-		if (p->ns > ev->ns + PLACE_WINDOW_NS)
+		if (p->ns > ev->ns + window)
 			break;
 		if (carries(p, ev))
 			return p->where;
 	}
 	for (uint64_t i = r->ring_done; i-- > oldest;) {
-		const struct packet *p = &r->ring[i % RING];
+		const struct packet *p = segment_at(r, i);
 
-		if (p->ns + PLACE_WINDOW_NS < ev->ns)
+		if (p->ns + window < ev->ns)
 			break;
 		if (carries(p, ev))
 			return p->where;
@@ -403,18 +458,25 @@ static int on_wire_near(const struct rfc *r, const struct tcp_event *ev)
 	return -1;
 }
 
-/* The namespace whose wire carried this 4-tuple just now, or -1. */
+/*
+ * The namespace of a step the kernel made outside any task: the wire that
+ * carried the segment it answered or sent (within a millisecond: another lab
+ * on the same addresses is told apart by time), else the one that carried
+ * the tuple lately, else the one whose sock_diag knows the tuple; or -1.
+ */
 static int place_by_wire(struct rfc *r, const struct tcp_event *ev)
 {
-	int where;
+	int where = on_wire_near(r, ev, CAUSE_WINDOW_NS);
 
+	if (where >= 0)
+		return where;
 	for (int i = 0; i < r->cfg.nwhere; i++) {
 		struct conn *c = find_conn(r, i, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 0);
 
 		if (c != NULL && c->seen + PLACE_WINDOW_NS >= ev->ns)
 			return i;
 	}
-	where = on_wire_near(r, ev);
+	where = on_wire_near(r, ev, PLACE_WINDOW_NS);
 	if (where >= 0)
 		return where;
 	for (int i = 0; i < r->cfg.nwhere; i++)
@@ -437,42 +499,49 @@ static struct conn *rekey(struct rfc *r, struct sk_entry *e, const struct tcp_ev
 	struct conn *old = e->conn;
 	struct conn *c = find_conn(r, old->where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
 
-	if (c == NULL)
-		return old;
+	if (c == NULL || (c->sk != 0 && c->sk != ev->sk))
+		return old; /* no memory, or another live socket holds that tuple */
 	c->state = old->state;
 	c->since = old->since;
-	c->kind = old->kind;
+	set_kind(r, c, old->kind);
 	c->sk = ev->sk;
 	e->conn = c;
+	old->sk = 0; /* its entry is c's now */
 	drop_conn(r, old);
 	return c;
 }
 
-/* The connection of this kernel step, or NULL when it is another namespace's. */
+/*
+ * The connection of this kernel step, or NULL when it is another namespace's.
+ * Two live sockets never share a 4-tuple in one namespace: a socket placed
+ * only by the wire or sock_diag on a tuple that has a live socket is another
+ * namespace's, on the same addresses.  A task's namespace is the last word.
+ */
 static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
 {
 	struct sk_entry *e = *sk_link(r, ev->sk);
-	int where = -1;
+	int where = -1, by_task = 0;
+	struct conn *c;
 
 	if (e != NULL)
 		return e->conn == NULL ? NULL : same_tuple(e->conn, ev) ? e->conn : rekey(r, e, ev);
-	if (!ev->in_irq && ev->task_netns)
+	if (!ev->in_irq && ev->task_netns) {
 		where = place_by_task(r, ev->task_netns);
+		by_task = where >= 0;
+	}
 	if (where == -1)
 		where = place_by_wire(r, ev);
-	if (where < 0) {
+	c = where < 0 ? NULL : find_conn(r, where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
+	if (c != NULL && c->sk != 0 && !by_task)
+		c = NULL;
+	if (c == NULL) {
 		sk_set(r, ev->sk, NULL);
 		return NULL;
 	}
-	{
-		struct conn *c = find_conn(r, where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
-
-		if (c != NULL) {
-			c->sk = ev->sk;
-			sk_set(r, ev->sk, c);
-		}
-		return c;
-	}
+	if (c->sk != 0)
+		sk_set(r, c->sk, NULL); /* that one was misplaced: this task is here */
+	bind_sk(r, c, ev->sk);
+	return c;
 }
 
 /* ---- the kernel's steps ---------------------------------------------- */
@@ -489,9 +558,9 @@ static int kernel_state_of(const struct rfc *r, const struct conn *c)
 }
 
 /* c now lives in a timewait minisocket: ask sock_diag about it near its end. */
-static void to_minisocket(struct conn *c, uint64_t ns)
+static void to_minisocket(struct rfc *r, struct conn *c, uint64_t ns)
 {
-	c->kind = MINI;
+	set_kind(r, c, MINI);
 	c->next_check = ns + TIMEWAIT_NS - 500000000ull;
 }
 
@@ -516,10 +585,10 @@ static void close_from(struct step_ctx *s, const char *old_state)
 	if (kstate == TCP_FIN_WAIT2 && strcmp(old_state, "FIN_WAIT2") == 0) {
 		/* close()d in FIN_WAIT2: the RFC state goes on in a minisocket */
 		c->state = "FIN_WAIT2";
-		to_minisocket(c, s->ns);
+		to_minisocket(s->r, c, s->ns);
 	} else if (kstate == TCP_TIME_WAIT) {
 		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
-		to_minisocket(c, s->ns);
+		to_minisocket(s->r, c, s->ns);
 	} else {
 		emit(s, old_state, "CLOSED", NULL);
 	}
@@ -553,15 +622,17 @@ static void kernel_step(struct rfc *r, size_t i)
 		/* the child of a request: the RFC's SYN_RECV began with the SYN */
 		if (c->kind != REQUEST || !is_state(c, "SYN_RECV"))
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
-		c->kind = FULL;
+		set_kind(r, c, FULL);
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
 		   next->new_state == TCP_CLOSE && next->ns < ev->ns + MERGE_NS && c->have_rcv &&
 		   (c->last_rcv.flags & TCP_FL_FIN)) {
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
 		emit(&s, "FIN_WAIT1", "TIME_WAIT",
 		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
-		to_minisocket(c, ev->ns);
-		r->events[next - r->events].sk = 0; /* consumed */
+		to_minisocket(r, c, ev->ns);
+		r->events[next - r->events].sk = 0; /* consumed: its CLOSE is this */
+		sk_forget(r, ev->sk);
+		c->sk = 0;
 	} else if (ev->new_state == TCP_CLOSE &&
 		   (ev->old_state == TCP_FIN_WAIT1 || ev->old_state == TCP_FIN_WAIT2 || ev->old_state == TCP_CLOSING)) {
 		close_from(&s, old_state);
@@ -626,7 +697,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 			s.action_until = p->ns + ACTION_WINDOW_NS;
 		}
 		to->since = 0;
-		to->kind = REQUEST;
+		set_kind(r, to, REQUEST);
 		emit(&s, "LISTEN", "SYN_RECV", "a request socket: no full socket until the last ACK");
 	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, "SYN_RECV") &&
 		   kernel_state_of(r, to) == 0) {
@@ -635,7 +706,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
 		   answered(r, to, p, TCP_FL_ACK)) {
 		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
-		to_minisocket(to, p->ns);
+		to_minisocket(r, to, p->ns);
 	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
 		   kernel_state_of(r, to) == 0) {
 		s.action_until = p->ns;
@@ -644,31 +715,35 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	}
 }
 
-/* Minisockets near their end: ask sock_diag whether they are still there. */
+/*
+ * Minisockets near their end: ask sock_diag whether they are still there.
+ * Only the head of the list can be due: one that became a minisocket later
+ * is due later, and one asked before is asked again RECHECK_NS on.
+ */
 static void check_minisockets(struct rfc *r, uint64_t now)
 {
-	if (r->cfg.kernel_only || now < r->last_check + 100000000ull)
+	if (r->cfg.kernel_only || now < r->last_check + RECHECK_NS)
 		return;
 	r->last_check = now;
-	for (unsigned b = 0; b < BUCKETS; b++)
-		for (struct conn *c = r->conns[b], *next; c != NULL; c = next) {
-			struct step_ctx s = { r, c, now, 2, now };
-			int k;
+	for (struct conn *c = r->mini_head, *next; c != NULL && c->next_check <= now + RECHECK_NS; c = next) {
+		struct step_ctx s = { r, c, now, 2, now };
+		int k;
 
-			next = c->next;
-			if (c->kind != MINI || now < c->next_check)
-				continue;
-			k = kernel_state_of(r, c);
-			if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
-				emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
-			} else if (k == 0) {
-				c->have_rcv = 0;
-				emit(&s, c->state, "CLOSED", "the timewait minisocket is gone");
-				drop_conn(r, c);
-			} else {
-				c->next_check = now + 100000000ull;
-			}
+		next = c->mini_next;
+		if (now < c->next_check)
+			continue;
+		k = kernel_state_of(r, c);
+		if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
+			emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
+			to_minisocket(r, c, now);
+		} else if (k == 0) {
+			c->have_rcv = 0;
+			emit(&s, c->state, "CLOSED", "the timewait minisocket is gone");
+			drop_conn(r, c);
+		} else {
+			c->next_check = now + RECHECK_NS;
 		}
+	}
 }
 
 /* Forget what the wire alone told about tuples nobody used for a while. */
@@ -694,7 +769,8 @@ struct rfc *rfc_new(const struct rfc_config *cfg)
 	r->gen = 1;
 	r->cap = FIRST_EVENTS;
 	r->last = mem_new(LAST_SLOTS * sizeof(*r->last));
-	r->ring = mem_new(RING * sizeof(*r->ring));
+	r->ring_cap = FIRST_RING;
+	r->ring = mem_new(r->ring_cap * sizeof(*r->ring));
 	r->events = mem_new(r->cap * sizeof(*r->events));
 	r->next_of = mem_new(r->cap * sizeof(*r->next_of));
 	if (r->last == NULL || r->ring == NULL || r->events == NULL || r->next_of == NULL) {
@@ -716,7 +792,7 @@ void rfc_free(struct rfc *r)
 	}
 	mem_free(r->events, r->cap * sizeof(*r->events));
 	mem_free(r->next_of, r->cap * sizeof(*r->next_of));
-	mem_free(r->ring, RING * sizeof(*r->ring));
+	mem_free(r->ring, r->ring_cap * sizeof(*r->ring));
 	mem_free(r->last, LAST_SLOTS * sizeof(*r->last));
 	free(r);
 }
@@ -750,17 +826,43 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 		return;
 	e = &r->events[r->nev++];
 	*e = *ev;
+	if (r->nev + PREFETCH_AHEAD < r->cap)
+		__builtin_prefetch(&r->events[r->nev + PREFETCH_AHEAD], 1);
 	/* Ask now, while the task most likely still exists. */
 	if (!e->in_irq && *sk_link(r, e->sk) == NULL)
 		e->task_netns = netns_of_pid(e->pid);
 	chain_step(r, r->nev - 1);
 }
 
+/*
+ * Twice the room for segments, the ones kept laid out anew; -1 if there is
+ * none.  It grows while more than half of it waits to be worked through, so
+ * that as much again stays behind to look back on.
+ */
+static int grow_ring(struct rfc *r)
+{
+	uint64_t cap = r->ring_cap * 2;
+	uint64_t oldest = r->ring_in > r->ring_cap ? r->ring_in - r->ring_cap : 0;
+	struct packet *more;
+
+	if (cap > MAX_RING || (more = mem_new(cap * sizeof(*more))) == NULL)
+		return -1;
+	for (uint64_t i = oldest; i < r->ring_in; i++)
+		more[i & (cap - 1)] = *segment_at(r, i);
+	mem_free(r->ring, r->ring_cap * sizeof(*r->ring));
+	r->ring = more;
+	r->ring_cap = cap;
+	return 0;
+}
+
 void rfc_packet(struct rfc *r, const struct packet *p)
 {
-	r->ring[r->ring_in++ % RING] = *p;
-	if (r->ring_in - r->ring_done > RING) /* overrun: work through the oldest now */
-		segment_step(r, &r->ring[r->ring_done++ % RING]);
+	if (r->ring_in - r->ring_done >= r->ring_cap / 2 && grow_ring(r) < 0 &&
+	    r->ring_in - r->ring_done >= r->ring_cap)
+		segment_step(r, segment_at(r, r->ring_done++)); /* full for good: work the oldest through now */
+	r->ring[r->ring_in++ & (r->ring_cap - 1)] = *p;
+	/* the slots ahead were last written ~0.1 s ago: long out of the cache */
+	__builtin_prefetch(&r->ring[(r->ring_in + PREFETCH_AHEAD) & (r->ring_cap - 1)], 1);
 }
 
 void rfc_flush(struct rfc *r, uint64_t now, int all)
@@ -768,7 +870,7 @@ void rfc_flush(struct rfc *r, uint64_t now, int all)
 	uint64_t limit = all ? UINT64_MAX : now - (r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS);
 
 	for (;;) {
-		const struct packet *p = r->ring_done < r->ring_in ? &r->ring[r->ring_done % RING] : NULL;
+		const struct packet *p = r->ring_done < r->ring_in ? segment_at(r, r->ring_done) : NULL;
 		const struct tcp_event *ev = r->first < r->nev ? &r->events[r->first] : NULL;
 
 		if (ev != NULL && ev->sk == 0) { /* consumed by a merge */

@@ -38,6 +38,7 @@
 #define POLL_NS 10000000L /* read the ring buffer every 10 ms */
 #define MAX_NETNS 8
 #define OUT_BUFFER (1 << 20)
+#define ENDPOINT_CACHE 1024
 
 enum { EXIT_LOST = 3 };
 
@@ -240,6 +241,30 @@ static const char *side_of(const struct options *opt, const struct rfc_step *st)
 	return "-";
 }
 
+/* ADDR:PORT as text, from a small cache: a connection's lines repeat its ends. */
+static const char *endpoint_text(int family, const uint8_t *addr, uint16_t port)
+{
+	static struct {
+		int family;
+		uint16_t port;
+		uint8_t addr[16];
+		char text[64];
+	} cache[ENDPOINT_CACHE];
+	size_t n = (size_t)addr_len(family);
+	unsigned h = port;
+
+	for (size_t i = 0; i < n; i++)
+		h = h * 31u + addr[i];
+	h %= ENDPOINT_CACHE;
+	if (cache[h].family != family || cache[h].port != port || memcmp(cache[h].addr, addr, n) != 0) {
+		cache[h].family = family;
+		cache[h].port = port;
+		memcpy(cache[h].addr, addr, n);
+		render_endpoint(family, addr, port, cache[h].text, sizeof(cache[h].text));
+	}
+	return cache[h].text;
+}
+
 /* One RFC-level step, out as a line, a JSON object or a new frame of the diagram. */
 static void on_step(const struct rfc_step *st, void *ctx)
 {
@@ -251,8 +276,8 @@ static void on_step(const struct rfc_step *st, void *ctx)
 		return;
 	t.time_ns = st->ns > w->start_ns ? st->ns - w->start_ns : 0;
 	t.side = side_of(opt, st);
-	render_endpoint(st->family, st->local, st->lport, t.local, sizeof(t.local));
-	render_endpoint(st->family, st->remote, st->rport, t.remote, sizeof(t.remote));
+	t.local = endpoint_text(st->family, st->local, st->lport);
+	t.remote = endpoint_text(st->family, st->remote, st->rport);
 	t.old_state = st->old_state;
 	t.new_state = st->new_state;
 	t.ns_in_old = st->ns_in_old;
