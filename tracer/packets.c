@@ -242,6 +242,15 @@ int capture_read(struct capture *c, packet_fn *fn, void *ctx)
 	return got;
 }
 
+int capture_pollfds(const struct capture *c, struct pollfd *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n && n < max; i++)
+		out[n++] = (struct pollfd){ .fd = c->ring[i].fd, .events = POLLIN };
+	return n;
+}
+
 unsigned long long capture_drops(struct capture *c)
 {
 	for (int i = 0; i < c->n; i++) {

@@ -6,6 +6,7 @@
 #ifndef TRACER_PACKETS_H
 #define TRACER_PACKETS_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,8 @@ typedef void packet_fn(const struct packet *p, void *ctx);
 struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen);
 /* Hand every segment received so far to fn; how many there were. */
 int capture_read(struct capture *c, packet_fn *fn, void *ctx);
+/* Up to max descriptors to poll() for new segments (a block handed over); how many. */
+int capture_pollfds(const struct capture *c, struct pollfd *out, int max);
 /* Segments the kernel could not queue for us. */
 unsigned long long capture_drops(struct capture *c);
 void capture_close(struct capture *c);

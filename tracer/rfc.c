@@ -865,6 +865,19 @@ void rfc_packet(struct rfc *r, const struct packet *p)
 	__builtin_prefetch(&r->ring[(r->ring_in + PREFETCH_AHEAD) & (r->ring_cap - 1)], 1);
 }
 
+uint64_t rfc_next_due(const struct rfc *r)
+{
+	uint64_t ahead = r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS, due = UINT64_MAX;
+
+	if (r->first < r->nev)
+		due = r->events[r->first].ns + ahead;
+	if (r->ring_done < r->ring_in && segment_at(r, r->ring_done)->ns + ahead < due)
+		due = segment_at(r, r->ring_done)->ns + ahead;
+	if (!r->cfg.kernel_only && r->mini_head != NULL && r->mini_head->next_check < due)
+		due = r->mini_head->next_check;
+	return due;
+}
+
 void rfc_flush(struct rfc *r, uint64_t now, int all)
 {
 	uint64_t limit = all ? UINT64_MAX : now - (r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS);

@@ -44,6 +44,8 @@ struct rfc *rfc_new(const struct rfc_config *cfg);
 void rfc_free(struct rfc *r);
 void rfc_kernel(struct rfc *r, const struct tcp_event *ev);
 void rfc_packet(struct rfc *r, const struct packet *p);
+/* When something queued falls due (CLOCK_MONOTONIC ns); UINT64_MAX: nothing is queued. */
+uint64_t rfc_next_due(const struct rfc *r);
 /* Work through what happened before now - the look-ahead (or all of it). */
 void rfc_flush(struct rfc *r, uint64_t now_ns, int all);
 

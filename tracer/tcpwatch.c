@@ -16,6 +16,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,9 @@
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
-#define POLL_NS 10000000L /* read the ring buffer every 10 ms */
+#define POLL_NS 10000000L /* read the ring buffer every 10 ms at most */
+#define IDLE_NS 1000000000ull /* and, idle, once a second at least */
+#define MAX_POLL 1024
 #define MAX_NETNS 8
 #define OUT_BUFFER (1 << 20)
 #define ENDPOINT_CACHE 1024
@@ -474,6 +477,28 @@ static int report_loss(struct tracepoint *tp, struct watch *w)
 	return lost || missed ? EXIT_LOST : 0;
 }
 
+/*
+ * Idle, sleep until there is something to do: an event or a segment, a
+ * queued step falling due, a key in the full-screen diagram, the end of
+ * --duration; a second at most.  So an idle tcpwatch wakes about once a
+ * second, not a hundred times.
+ */
+static void wait_for_work(struct tracepoint *tp, struct watch *w, uint64_t deadline)
+{
+	struct pollfd fds[MAX_POLL];
+	uint64_t now = mono_ns(), due = rfc_next_due(w->rfc);
+	int n = tracepoint_pollfds(tp, fds, MAX_POLL - MAX_NETNS - 1);
+	uint64_t wait_ns;
+
+	n += capture_pollfds(w->capture, fds + n, MAX_NETNS);
+	if (w->view && w->view->fullscreen)
+		fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	if (deadline && deadline < due)
+		due = deadline;
+	wait_ns = due <= now ? 0 : due - now < IDLE_NS ? due - now : IDLE_NS;
+	poll(fds, (nfds_t)n, (int)((wait_ns + 999999) / 1000000)); /* a signal ends it too */
+}
+
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct tracepoint *tp, struct watch *w)
 {
@@ -493,6 +518,7 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 			break;
 		/* the rings hold far more than a round: a busy wire needs no sooner read */
 		nanosleep(&pause, NULL);
+		wait_for_work(tp, w, deadline);
 	}
 	if (read_round(tp, w, 1) < 0)
 		return 1;

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #define BUFFER_KB 4096 /* per CPU: room for 50k events, 0.1 s at 500k/s on one CPU */
 
 #define MAX_CPUS 1024
+#define SUBBUF_KB "64"
 #define FIRST_ROUND 4096 /* a round's events (10 ms) before the array grows */
 
 /* Where a field lies in a record: libtraceevent reads the format, we the bytes. */
@@ -45,7 +47,9 @@ struct tracepoint {
 		saddr6, daddr6;
 	/* One reader per CPU, open for the whole run: a read is one system call. */
 	struct tracefs_cpu *cpu[MAX_CPUS];
+	int fd[MAX_CPUS];	/* its trace_pipe_raw, -1 if none */
 	int ncpu;
+	int subbuf;		/* bytes a read can return */
 	struct kbuffer *kbuf;
 	void *page;
 	/* A round's events, CPU after CPU; each CPU's run is in time order. */
@@ -221,6 +225,20 @@ int tracepoint_remove_stale(void)
 	return count;
 }
 
+/*
+ * Sub-buffers of SUBBUF_KB where the kernel can (Linux 6.8): a read takes
+ * 16 times more events than a page.  Their size in bytes, as the kernel has it.
+ */
+static int subbuf_bytes(struct tracepoint *tp)
+{
+	long long kb = 0;
+
+	if (tracefs_instance_file_write(tp->instance, "buffer_subbuf_size_kb", SUBBUF_KB) < 0 ||
+	    tracefs_instance_file_read_number(tp->instance, "buffer_subbuf_size_kb", &kb) < 0 || kb <= 0)
+		return getpagesize();
+	return (int)kb * 1024;
+}
+
 static int setup_instance(struct tracepoint *tp, char *err, size_t errlen)
 {
 	char name[64];
@@ -231,11 +249,14 @@ static int setup_instance(struct tracepoint *tp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create tracefs instance %s: %s", name, strerror(errno));
 		return -1;
 	}
+	/* buffer_percent 0: poll() wakes on the first event, not when half full */
 	if (tracefs_instance_file_write(tp->instance, "trace_clock", "mono") < 0 ||
-	    tracefs_instance_file_write(tp->instance, "options/overwrite", "0") < 0) {
+	    tracefs_instance_file_write(tp->instance, "options/overwrite", "0") < 0 ||
+	    tracefs_instance_file_write(tp->instance, "buffer_percent", "0") < 0) {
 		snprintf(err, errlen, "cannot set up tracefs instance %s", name);
 		return -1;
 	}
+	tp->subbuf = subbuf_bytes(tp);
 	tracefs_instance_set_buffer_size(tp->instance, BUFFER_KB, -1);
 	if (tracefs_instance_file_write(tp->instance, "events/sock/inet_sock_set_state/enable", "1") < 0) {
 		snprintf(err, errlen, "cannot enable sock/inet_sock_set_state in %s", name);
@@ -280,18 +301,23 @@ static int load_format(struct tracepoint *tp, char *err, size_t errlen)
 
 static int open_readers(struct tracepoint *tp, char *err, size_t errlen)
 {
-	int size = 0;
+	int size = tp->subbuf;
 
 	tp->ncpu = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (tp->ncpu > MAX_CPUS)
 		tp->ncpu = MAX_CPUS;
 	for (int cpu = 0; cpu < tp->ncpu; cpu++) {
-		tp->cpu[cpu] = tracefs_cpu_open(tp->instance, cpu, true);
-		if (tp->cpu[cpu] != NULL && size == 0)
-			size = tracefs_cpu_read_size(tp->cpu[cpu]);
+		char file[64], *path;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+		path = tracefs_instance_get_file(tp->instance, file);
+		tp->fd[cpu] = path ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+		tracefs_put_tracing_file(path);
+		if (tp->fd[cpu] >= 0)
+			tp->cpu[cpu] = tracefs_cpu_alloc_fd(tp->fd[cpu], size, true);
 	}
 	tp->kbuf = tep_kbuffer(tp->tep);
-	tp->page = size > 0 ? malloc((size_t)size) : NULL;
+	tp->page = malloc((size_t)size);
 	tp->cap = FIRST_ROUND;
 	tp->round = mem_new(tp->cap * sizeof(*tp->round));
 	if (tp->kbuf == NULL || tp->page == NULL || tp->round == NULL) {
@@ -373,6 +399,16 @@ int tracepoint_drain(struct tracepoint *tp, tracepoint_fn *fn, void *ctx)
 	return status;
 }
 
+int tracepoint_pollfds(const struct tracepoint *tp, struct pollfd *out, int max)
+{
+	int n = 0;
+
+	for (int cpu = 0; cpu < tp->ncpu && n < max; cpu++)
+		if (tp->fd[cpu] >= 0)
+			out[n++] = (struct pollfd){ .fd = tp->fd[cpu], .events = POLLIN };
+	return n;
+}
+
 /* Sum "NAME: N" over the per-CPU stats files of the instance. */
 static unsigned long long stat_sum(struct tracepoint *tp, const char *name)
 {
@@ -408,9 +444,12 @@ void tracepoint_close(struct tracepoint *tp)
 {
 	if (tp == NULL)
 		return;
-	for (int cpu = 0; cpu < tp->ncpu; cpu++)
+	for (int cpu = 0; cpu < tp->ncpu; cpu++) {
 		if (tp->cpu[cpu] != NULL)
-			tracefs_cpu_close(tp->cpu[cpu]);
+			tracefs_cpu_free_fd(tp->cpu[cpu]);
+		if (tp->fd[cpu] >= 0)
+			close(tp->fd[cpu]);
+	}
 	if (tp->kbuf != NULL)
 		kbuffer_free(tp->kbuf);
 	free(tp->page);

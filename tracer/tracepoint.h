@@ -6,6 +6,7 @@
 #ifndef TRACER_TRACEPOINT_H
 #define TRACER_TRACEPOINT_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include "event.h"
@@ -18,6 +19,8 @@ typedef void tracepoint_fn(const struct tcp_event *ev, void *ctx);
 struct tracepoint *tracepoint_open(char *err, size_t errlen);
 /* Hand every event recorded so far to fn, oldest first (all CPUs merged); -1 on a read error. */
 int tracepoint_drain(struct tracepoint *tp, tracepoint_fn *fn, void *ctx);
+/* Up to max descriptors to poll() for new events; how many. */
+int tracepoint_pollfds(const struct tracepoint *tp, struct pollfd *out, int max);
 /* Events the kernel could not record or we could not read, so far. */
 unsigned long long tracepoint_lost(struct tracepoint *tp);
 /* Disable the event and remove the instance. */
