@@ -29,7 +29,7 @@
 #define MAX_NS 8
 #define SNAPLEN 128			/* headers only: the filter cuts the rest */
 #define BLOCK_SIZE (256u << 10)		/* about 1000 segments a block */
-#define BLOCKS 32			/* 8 MiB: a burst of 1M segments/s for 30 ms */
+#define BLOCKS 16			/* 4 MiB: 20k segments, 60 ms at 330k segments/s */
 #define FRAME_SIZE 256			/* V3 packs frames by their size; this only sizes the request */
 #define RETIRE_MS 5			/* a block not yet full is handed over after this */
 

@@ -38,9 +38,9 @@
 #define CAUSE_WINDOW_NS 1000000ull	/* the segment a softirq step answered or sent: this close */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
 #define RECHECK_NS 100000000ull		/* a minisocket near its end is asked about this often */
-#define FIRST_RING 65536		/* recent segments, to start with: 0.1 s at 650k segments/s */
+#define FIRST_RING 16384		/* recent segments, to start with: 0.1 s at 160k segments/s */
 #define MAX_RING (1u << 21)		/* and at most: 0.1 s at 20M segments/s */
-#define FIRST_EVENTS 32768		/* queued steps: 0.1 s at 320k steps/s before it grows */
+#define FIRST_EVENTS 16384		/* queued steps: 0.1 s at 160k steps/s before it grows */
 #define PREFETCH_AHEAD 8		/* slots of a queue fetched ahead of the one written */
 #define BUCKETS 16384
 #define MAX_WHERE 8

@@ -41,7 +41,7 @@
 #define MAX_POLL 1024
 #define MAX_NETNS 8
 #define OUT_BUFFER (1 << 20)
-#define ENDPOINT_CACHE 1024
+#define ENDPOINT_CACHE 256
 
 enum { EXIT_LOST = 3 };
 
@@ -70,6 +70,20 @@ struct options {
 	struct endpoint server; /* which end is the server's */
 };
 
+/*
+ * Endpoints as text, by a hash of address and port: a connection's lines
+ * repeat its ends.  One cache for local ends, one for remote: the two texts
+ * of a line never share a slot.
+ */
+struct endpoint_cache {
+	struct {
+		int family;
+		uint16_t port;
+		uint8_t addr[16];
+		char text[64];
+	} slot[ENDPOINT_CACHE];
+};
+
 struct watch {
 	const struct options *opt;
 	struct view *view;	/* --diagram */
@@ -77,6 +91,7 @@ struct watch {
 	struct capture *capture;
 	uint64_t start_ns;
 	long printed;
+	struct endpoint_cache local_text, remote_text;
 };
 
 static void usage(FILE *out)
@@ -244,28 +259,23 @@ static const char *side_of(const struct options *opt, const struct rfc_step *st)
 	return "-";
 }
 
-/* ADDR:PORT as text, from a small cache: a connection's lines repeat its ends. */
-static const char *endpoint_text(int family, const uint8_t *addr, uint16_t port)
+/* ADDR:PORT as text, from its cache. */
+static const char *endpoint_text(struct endpoint_cache *cache, int family, const uint8_t *addr, uint16_t port)
 {
-	static struct {
-		int family;
-		uint16_t port;
-		uint8_t addr[16];
-		char text[64];
-	} cache[ENDPOINT_CACHE];
 	size_t n = (size_t)addr_len(family);
 	unsigned h = port;
 
 	for (size_t i = 0; i < n; i++)
 		h = h * 31u + addr[i];
 	h %= ENDPOINT_CACHE;
-	if (cache[h].family != family || cache[h].port != port || memcmp(cache[h].addr, addr, n) != 0) {
-		cache[h].family = family;
-		cache[h].port = port;
-		memcpy(cache[h].addr, addr, n);
-		render_endpoint(family, addr, port, cache[h].text, sizeof(cache[h].text));
+	if (cache->slot[h].family != family || cache->slot[h].port != port ||
+	    memcmp(cache->slot[h].addr, addr, n) != 0) {
+		cache->slot[h].family = family;
+		cache->slot[h].port = port;
+		memcpy(cache->slot[h].addr, addr, n);
+		render_endpoint(family, addr, port, cache->slot[h].text, sizeof(cache->slot[h].text));
 	}
-	return cache[h].text;
+	return cache->slot[h].text;
 }
 
 /* One RFC-level step, out as a line, a JSON object or a new frame of the diagram. */
@@ -279,8 +289,8 @@ static void on_step(const struct rfc_step *st, void *ctx)
 		return;
 	t.time_ns = st->ns > w->start_ns ? st->ns - w->start_ns : 0;
 	t.side = side_of(opt, st);
-	t.local = endpoint_text(st->family, st->local, st->lport);
-	t.remote = endpoint_text(st->family, st->remote, st->rport);
+	t.local = endpoint_text(&w->local_text, st->family, st->local, st->lport);
+	t.remote = endpoint_text(&w->remote_text, st->family, st->remote, st->rport);
 	t.old_state = st->old_state;
 	t.new_state = st->new_state;
 	t.ns_in_old = st->ns_in_old;
