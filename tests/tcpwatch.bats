@@ -200,6 +200,20 @@ mask_times() {
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
 }
 
+@test "what the kernel drops while tcpwatch stalls is said on stderr, and the exit status is 3" {
+	make -C "$PROJECT" --no-print-directory bench/churn >/dev/null
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	kill -STOP "$WATCH_PID"
+	# 10000 connections, 60000 segments: more than its packet ring holds
+	ip netns exec "$TCPLAB_NS" "$PROJECT/bench/churn" 10000 >/dev/null
+	kill -CONT "$WATCH_PID"
+	kill -INT "$WATCH_PID"
+	local status=0
+	wait "$WATCH_PID" || status=$?
+	[ "$status" -eq 3 ]
+	grep -Eq "the kernel dropped [0-9]+ (segment|tracepoint event)" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "--duration ends the run; the instance is gone after it" {
 	start_watch --duration 1
 	wait "$WATCH_PID" # exit 0, or the test fails here
