@@ -20,7 +20,8 @@ load helper
 
 @test "every shell script is shellcheck-clean" {
 	cd "$PROJECT"
-	run -0 shellcheck -x tcplab server-state.sh lab/*.sh lab/shellrc .ci/run tests/run tests/*.bash tests/*.bats
+	run -0 shellcheck -x tcplab server-state.sh lab/*.sh lab/shellrc .ci/run tests/run tests/*.bash tests/*.bats \
+		bench/run docs/make-docs.sh
 }
 
 @test "install and uninstall honour PREFIX and DESTDIR" {
