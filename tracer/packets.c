@@ -207,11 +207,10 @@ static void deliver(struct capture *c, int i, const struct tpacket3_hdr *h, pack
 	fn(&p, ctx);
 }
 
-/* Every block namespace i's kernel has handed over, read and given back; how many segments. */
-static int read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
+/* Every block namespace i's kernel has handed over, read and given back. */
+static void read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 {
 	struct ring *rg = &c->ring[i];
-	int got = 0;
 
 	for (int n = 0; n < BLOCKS; n++) {
 		struct tpacket_block_desc *bd = (void *)(rg->map + (size_t)rg->next * BLOCK_SIZE);
@@ -226,20 +225,15 @@ static int read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 			deliver(c, i, h, fn, ctx);
 			at += h->tp_next_offset;
 		}
-		got += (int)bd->hdr.bh1.num_pkts;
 		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		rg->next = (rg->next + 1) % BLOCKS;
 	}
-	return got;
 }
 
-int capture_read(struct capture *c, packet_fn *fn, void *ctx)
+void capture_read(struct capture *c, packet_fn *fn, void *ctx)
 {
-	int got = 0;
-
 	for (int i = 0; i < c->n; i++)
-		got += read_one(c, i, fn, ctx);
-	return got;
+		read_one(c, i, fn, ctx);
 }
 
 int capture_pollfds(const struct capture *c, struct pollfd *out, int max)

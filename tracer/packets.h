@@ -29,8 +29,8 @@ typedef void packet_fn(const struct packet *p, void *ctx);
 
 /* Capture in each of the n namespaces (names[i], "" for our own); NULL and err. */
 struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen);
-/* Hand every segment received so far to fn; how many there were. */
-int capture_read(struct capture *c, packet_fn *fn, void *ctx);
+/* Hand every segment received so far to fn. */
+void capture_read(struct capture *c, packet_fn *fn, void *ctx);
 /* Up to max descriptors to poll() for new segments (a block handed over); how many. */
 int capture_pollfds(const struct capture *c, struct pollfd *out, int max);
 /* Segments the kernel could not queue for us. */

@@ -103,9 +103,7 @@ void render_endpoint(int family, const uint8_t *addr, uint16_t port, char *out, 
 		PUT(&l, "]");
 	} else {
 		for (int i = 0; i < 4; i++) {
-			char *d = decimal(addr[i], num + sizeof(num));
-
-			put_n(&l, d, (size_t)(num + sizeof(num) - 1 - d));
+			put(&l, decimal(addr[i], num + sizeof(num)));
 			PUT(&l, ".");
 		}
 		l.len--; /* the last dot */

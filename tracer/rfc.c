@@ -865,9 +865,15 @@ void rfc_packet(struct rfc *r, const struct packet *p)
 	__builtin_prefetch(&r->ring[(r->ring_in + PREFETCH_AHEAD) & (r->ring_cap - 1)], 1);
 }
 
+/* How late a step is told: late enough for the segment it sends (--kernel: only the wire near it). */
+static uint64_t lookahead(const struct rfc *r)
+{
+	return r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS;
+}
+
 uint64_t rfc_next_due(const struct rfc *r)
 {
-	uint64_t ahead = r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS, due = UINT64_MAX;
+	uint64_t ahead = lookahead(r), due = UINT64_MAX;
 
 	if (r->first < r->nev)
 		due = r->events[r->first].ns + ahead;
@@ -880,7 +886,7 @@ uint64_t rfc_next_due(const struct rfc *r)
 
 void rfc_flush(struct rfc *r, uint64_t now, int all)
 {
-	uint64_t limit = all ? UINT64_MAX : now - (r->cfg.kernel_only ? KERNEL_LOOKAHEAD_NS : LOOKAHEAD_NS);
+	uint64_t limit = all ? UINT64_MAX : now - lookahead(r);
 
 	for (;;) {
 		const struct packet *p = r->ring_done < r->ring_in ? segment_at(r, r->ring_done) : NULL;
