@@ -19,9 +19,14 @@ COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all test test-fast demo docs bench clean install uninstall
+.PHONY: all deps test test-fast demo docs bench clean install uninstall
 
 all: $(PROGRAMS)
+
+# What the build, the lab and the tests need, from Debian's archive: only
+# what is missing, before anything is compiled (as root).
+deps:
+	@./tcplab deps --install
 
 server: server.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ server.c $(COMMON) $(LDFLAGS)
@@ -30,18 +35,23 @@ client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
 tcpwatch: $(TRACER) $(HEADERS)
+	@pkg-config --exists libtracefs libtraceevent || { \
+		echo "make: tcpwatch needs libtracefs-dev and libtraceevent-dev: 'make deps' (as root) installs them" >&2; exit 2; }
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) common/lab.c \
 		$(LDFLAGS) $(TRACE_LIBS)
 
-test: all
+# deps first, then a make of its own: the libraries' flags are read once they are there.
+test: deps
+	@$(MAKE) --no-print-directory all
 	tests/run $(BATS_FLAGS)
 
 # Everything but the tests tagged slow (minute-long kernel timers).
-test-fast: all
+test-fast: deps
+	@$(MAKE) --no-print-directory all
 	tests/run --filter-tags '!slow' $(BATS_FLAGS)
 
-demo: all
-	./tcplab deps --install
+demo: deps
+	@$(MAKE) --no-print-directory all
 	./tcplab demo
 	./tcplab tour
 

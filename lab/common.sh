@@ -34,7 +34,7 @@ die_usage() {
 }
 
 need_root() {
-	((EUID == 0)) || die_usage "must run as root (network namespaces and iptables need it); try: sudo $0 $*"
+	((EUID == 0)) || die_usage "must run as root (network namespaces and iptables need it); run it as root (or with sudo): $0 $*"
 }
 
 # Exit 2 naming every missing tool and the package that brings it.

@@ -21,21 +21,34 @@ missing_packages() {
 	} | sort -u
 }
 
+# apt-get, quietly; its own words only when it fails.
+apt_quietly() {
+	local out
+	out=$(DEBIAN_FRONTEND=noninteractive apt-get -qq "$@" 2>&1) && return 0
+	printf '%s\n' "$out" | tail -n 3 >&2
+	return 1
+}
+
+# deps 0|1: say what is missing (1), or install it (0 done, 2 not possible here).
 deps() {
 	local install=$1
 	local -a missing
 	mapfile -t missing < <(missing_packages)
 	if ((${#missing[@]} == 0)); then
-		say "all packages the lab needs are installed"
+		((install)) || say "all packages the lab needs are installed"
 		return 0
 	fi
+	local hint="apt-get install ${missing[*]} (as root)"
 	if ((install == 0)); then
-		say "missing packages: ${missing[*]} (tcplab deps --install brings them)"
+		say "missing packages: ${missing[*]}; to install them: tcplab deps --install, or $hint"
 		return 1
 	fi
-	need_root deps --install
-	command -v apt-get >/dev/null 2>&1 || die "no apt-get here: install ${missing[*]} by hand"
-	say "installing: ${missing[*]}"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	((EUID == 0)) || die_usage "missing packages: ${missing[*]}; installing them needs root: run 'make deps' or $hint as root (or with sudo)"
+	command -v apt-get >/dev/null 2>&1 || die_usage "missing packages: ${missing[*]}, and no apt-get here to install them: install them by hand"
+	say "tcplab: installing from Debian: ${missing[*]}"
+	if ! apt_quietly update || ! apt_quietly install -y "${missing[@]}"; then
+		die_usage "could not install ${missing[*]} (no network or no archive?); once it is reachable: $hint"
+	fi
+	mapfile -t missing < <(missing_packages)
+	((${#missing[@]} == 0)) || die_usage "still missing after apt-get: ${missing[*]}"
 }

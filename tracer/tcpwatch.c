@@ -569,7 +569,7 @@ static int watch(const struct options *opt)
 	int status;
 
 	if (geteuid() != 0)
-		errx(EXIT_USAGE, "must run as root: tracefs needs it (try: sudo ./tcpwatch)");
+		errx(EXIT_USAGE, "must run as root: tracefs needs it (run it as root, or with sudo)");
 	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the instance goes */
 	signal(SIGPIPE, SIG_IGN);
 	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
