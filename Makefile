@@ -9,12 +9,19 @@ PREFIX  ?= /usr/local
 LIBEXEC := $(PREFIX)/libexec/tcplab
 
 PROGRAMS := server client tcpwatch
-TRACER   := tracer/tcpwatch.c tracer/table.c tracer/tracepoint.c tracer/render.c tracer/mem.c \
+TRACER   := tracer/tcpwatch.c tracer/table.c tracer/kernel.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
             tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c
+# The BPF half: compiled by clang for the BPF target, CO-RE against the
+# running kernel's BTF, embedded in tcpwatch as bpftool's skeleton.
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I/usr/include/$(shell uname -m)-linux-gnu \
+              -Wall -Wextra -Wno-unused-parameter -Werror  # BPF_PROG leaves ctx unused
 # -isystem: the libraries' own headers are not held to our -Wpedantic.
-TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null))
-TRACE_LIBS   := $(shell pkg-config --libs libtracefs libtraceevent 2>/dev/null || echo -ltracefs -ltraceevent)
+TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libbpf 2>/dev/null))
+TRACE_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
@@ -34,9 +41,17 @@ server: server.c $(COMMON) $(HEADERS)
 client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
-tcpwatch: $(TRACER) $(HEADERS)
-	@pkg-config --exists libtracefs libtraceevent || { \
-		echo "make: tcpwatch needs libtracefs-dev and libtraceevent-dev: 'make deps' (as root) installs them" >&2; exit 2; }
+tracer/tcpwatch.bpf.o: tracer/tcpwatch.bpf.c tracer/kernel.bpf.h tracer/tcpwatch.h
+	@pkg-config --exists libbpf && command -v $(BPFTOOL) >/dev/null || { \
+		echo "make: tcpwatch needs libbpf-dev and bpftool: 'make deps' (as root) installs them" >&2; exit 2; }
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+tracer/tcpwatch.skel.h: tracer/tcpwatch.bpf.o
+	$(BPFTOOL) gen skeleton $< name tcpwatch_bpf > $@
+
+tracer/kernel.c: tracer/tcpwatch.skel.h
+
+tcpwatch: $(TRACER) $(HEADERS) tracer/tcpwatch.skel.h
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) common/lab.c \
 		$(LDFLAGS) $(TRACE_LIBS)
 
@@ -67,7 +82,7 @@ docs: all
 	docs/make-docs.sh
 
 clean:
-	rm -f $(PROGRAMS) bench/churn
+	rm -f $(PROGRAMS) bench/churn tracer/tcpwatch.bpf.o tracer/tcpwatch.skel.h
 
 install: all
 	install -d $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin

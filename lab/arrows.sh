@@ -3,8 +3,8 @@
 # `tcplab arrow FROM TO` and `tcplab tour`: every arrow of the diagram the
 # kernel can take, walked on command and verified twice: ss before and after
 # (the state on the exact 4-tuple) and the kernel's own record of the step
-# (the tracepoint sock/inet_sock_set_state, read by tcpwatch from a tracefs
-# instance of its own).  Recipes are keyed "FROM TO" or "FROM TO VIA" by the
+# (the tracepoint sock/inet_sock_set_state, read by tcpwatch's BPF program
+# with the socket's own namespace).  Recipes are keyed "FROM TO" or "FROM TO VIA" by the
 # table's names and written in the steps of lab/steps.sh.
 
 # Rules the recipes share; each says what it drops and why.

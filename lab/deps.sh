@@ -3,11 +3,11 @@
 # `tcplab deps`: what the lab, its build and its tests need, from Debian.
 
 LAB_TOOLS=(ip ss ifconfig iptables watch tmux)
-BUILD_TOOLS=(gcc make pkg-config)
+BUILD_TOOLS=(gcc make pkg-config clang bpftool)
 TEST_TOOLS=(bats shellcheck valgrind jq dot)
-PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config [dot]=graphviz)
-# tcpwatch reads the tracepoint with these libraries (pkg-config name: package).
-declare -A LIBRARY_PACKAGE=([libtracefs]=libtracefs-dev [libtraceevent]=libtraceevent-dev)
+PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config [dot]=graphviz [clang]=clang [bpftool]=bpftool)
+# tcpwatch loads its BPF programs with this library (pkg-config name: package).
+declare -A LIBRARY_PACKAGE=([libbpf]=libbpf-dev)
 
 missing_packages() {
 	local tool lib

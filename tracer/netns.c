@@ -12,7 +12,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -37,28 +36,6 @@ unsigned long netns_self_inode(void)
 	return inode_of("/proc/self/ns/net");
 }
 
-/* A task's namespace hardly changes: remember the last answers for a second. */
-#define PID_CACHE 256
-
-unsigned long netns_of_pid(int pid)
-{
-	static struct {
-		int pid;
-		unsigned long ino;
-		time_t when;
-	} cache[PID_CACHE];
-	char path[64];
-	time_t now = time(NULL);
-	unsigned slot = (unsigned)pid % PID_CACHE;
-
-	if (cache[slot].pid == pid && cache[slot].ino && now - cache[slot].when < 1)
-		return cache[slot].ino;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	cache[slot].pid = pid;
-	cache[slot].ino = inode_of(path);
-	cache[slot].when = now;
-	return cache[slot].ino;
-}
 
 int netns_socket(const char *name, int domain, int type, int protocol, char *err, size_t errlen)
 {

@@ -9,8 +9,6 @@
 unsigned long netns_inode(const char *name);
 /* The inode of the namespace of this process itself. */
 unsigned long netns_self_inode(void);
-/* The namespace of process pid, 0 if it is gone. */
-unsigned long netns_of_pid(int pid);
 /* socket(domain, type, protocol) made inside NAME ("" or NULL: our own); -1 and err. */
 int netns_socket(const char *name, int domain, int type, int protocol, char *err, size_t errlen);
 

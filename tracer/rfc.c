@@ -24,7 +24,6 @@
 
 #include "diag.h"
 #include "mem.h"
-#include "netns.h"
 #include "rfc.h"
 #include "table.h"
 
@@ -34,7 +33,6 @@
 #define ACTION_WINDOW_NS 60000000ull	/* a segment sent this soon after a step is its action */
 #define TRIGGER_WINDOW_NS 20000000ull	/* a segment received this soon before a step caused it */
 #define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
-#define PLACE_WINDOW_NS 100000000ull	/* a tuple seen on a namespace's wire this recently is there */
 #define CAUSE_WINDOW_NS 1000000ull	/* the segment a softirq step answered or sent: this close */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
 #define RECHECK_NS 100000000ull		/* a minisocket near its end is asked about this often */
@@ -410,77 +408,11 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 
 /* ---- where a kernel step happened ------------------------------------ */
 
-static int place_by_task(const struct rfc *r, unsigned long ino)
+/* Which watched namespace the kernel named for the socket; -1 for none. */
+static int where_of(const struct rfc *r, unsigned long netns)
 {
-	for (int i = 0; ino && i < r->cfg.nwhere; i++)
-		if (r->cfg.inode[i] == ino)
-			return i;
-	return ino ? -2 : -1; /* -2: a task of another namespace; -1: gone */
-}
-
-static int carries(const struct packet *p, const struct tcp_event *ev)
-{
-	size_t n = alen(ev->family);
-
-	if (p->family != ev->family)
-		return 0;
-	return (p->sport == ev->sport && p->dport == ev->dport && memcmp(p->src, ev->saddr, n) == 0 &&
-		memcmp(p->dst, ev->daddr, n) == 0) ||
-	       (p->sport == ev->dport && p->dport == ev->sport && memcmp(p->src, ev->daddr, n) == 0 &&
-		memcmp(p->dst, ev->saddr, n) == 0);
-}
-
-/*
- * The namespace whose wire carried this 4-tuple (either way) within window
- * of the step, or -1.  Steps and segments meet at ring_done, so look forward
- * from there first (a connect()'s SYN follows it at once), then back.
- */
-static int on_wire_near(const struct rfc *r, const struct tcp_event *ev, uint64_t window)
-{
-	uint64_t oldest = r->ring_in > r->ring_cap ? r->ring_in - r->ring_cap : 0;
-
-	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
-		const struct packet *p = segment_at(r, i);
-
-		if (p->ns > ev->ns + window)
-			break;
-		if (carries(p, ev))
-			return p->where;
-	}
-	for (uint64_t i = r->ring_done; i-- > oldest;) {
-		const struct packet *p = segment_at(r, i);
-
-		if (p->ns + window < ev->ns)
-			break;
-		if (carries(p, ev))
-			return p->where;
-	}
-	return -1;
-}
-
-/*
- * The namespace of a step the kernel made outside any task: the wire that
- * carried the segment it answered or sent (within a millisecond: another lab
- * on the same addresses is told apart by time), else the one that carried
- * the tuple lately, else the one whose sock_diag knows the tuple; or -1.
- */
-static int place_by_wire(struct rfc *r, const struct tcp_event *ev)
-{
-	int where = on_wire_near(r, ev, CAUSE_WINDOW_NS);
-
-	if (where >= 0)
-		return where;
-	for (int i = 0; i < r->cfg.nwhere; i++) {
-		struct conn *c = find_conn(r, i, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 0);
-
-		if (c != NULL && c->seen + PLACE_WINDOW_NS >= ev->ns)
-			return i;
-	}
-	where = on_wire_near(r, ev, PLACE_WINDOW_NS);
-	if (where >= 0)
-		return where;
 	for (int i = 0; i < r->cfg.nwhere; i++)
-		if (diag_state(r->cfg.diag_fd[i], ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport))
+		if (r->cfg.inode[i] == netns)
 			return i;
 	return -1;
 }
@@ -512,34 +444,25 @@ static struct conn *rekey(struct rfc *r, struct sk_entry *e, const struct tcp_ev
 }
 
 /*
- * The connection of this kernel step, or NULL when it is another namespace's.
- * Two live sockets never share a 4-tuple in one namespace: a socket placed
- * only by the wire or sock_diag on a tuple that has a live socket is another
- * namespace's, on the same addresses.  A task's namespace is the last word.
+ * The connection of this kernel step.  The kernel names the socket's own
+ * namespace with every step (the BPF program reads it from the socket), so
+ * nothing here is guessed from the task or the wire.
  */
 static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
 {
 	struct sk_entry *e = *sk_link(r, ev->sk);
-	int where = -1, by_task = 0;
+	int where = where_of(r, ev->netns);
 	struct conn *c;
 
-	if (e != NULL)
-		return e->conn == NULL ? NULL : same_tuple(e->conn, ev) ? e->conn : rekey(r, e, ev);
-	if (!ev->in_irq && ev->task_netns) {
-		where = place_by_task(r, ev->task_netns);
-		by_task = where >= 0;
-	}
-	if (where == -1)
-		where = place_by_wire(r, ev);
-	c = where < 0 ? NULL : find_conn(r, where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
-	if (c != NULL && c->sk != 0 && !by_task)
-		c = NULL;
-	if (c == NULL) {
-		sk_set(r, ev->sk, NULL);
+	if (e != NULL && e->conn != NULL && e->conn->where == where)
+		return same_tuple(e->conn, ev) ? e->conn : rekey(r, e, ev);
+	if (where < 0)
 		return NULL;
-	}
-	if (c->sk != 0)
-		sk_set(r, c->sk, NULL); /* that one was misplaced: this task is here */
+	c = find_conn(r, where, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport, 1);
+	if (c == NULL)
+		return NULL;
+	if (c->sk != 0 && c->sk != ev->sk)
+		sk_forget(r, c->sk); /* the tuple's last socket ended unseen: this one is it now */
 	bind_sk(r, c, ev->sk);
 	return c;
 }
@@ -828,9 +751,6 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 	*e = *ev;
 	if (r->nev + PREFETCH_AHEAD < r->cap)
 		__builtin_prefetch(&r->events[r->nev + PREFETCH_AHEAD], 1);
-	/* Ask now, while the task most likely still exists. */
-	if (!e->in_irq && *sk_link(r, e->sk) == NULL)
-		e->task_netns = netns_of_pid(e->pid);
 	chain_step(r, r->nev - 1);
 }
 

@@ -31,7 +31,7 @@ typedef void rfc_fn(const struct rfc_step *s, void *ctx);
 
 struct rfc_config {
 	int nwhere;			/* watched namespaces */
-	const unsigned long *inode;	/* their inodes, to place a task's step */
+	const unsigned long *inode;	/* their inodes: the kernel names a socket's with each step */
 	const int *diag_fd;		/* a sock_diag socket in each */
 	int kernel_only;		/* --kernel: the tracepoint's steps as they are */
 	rfc_fn *fn;

@@ -3,7 +3,7 @@
  * tcpwatch: every TCP state change of the watched namespaces, live, as the
  * RFC's diagram names it, with the segments that caused and followed it.
  * Here: options, the read loop and the output; the sources are in
- * tracepoint.c, packets.c and diag.c, the RFC's view in rfc.c, the drawing in
+ * kernel.c (with tcpwatch.bpf.c), packets.c and diag.c, the RFC's view in rfc.c, the drawing in
  * diagram.c and view.c.  It also exports the one table of states and arrows
  * for scripts (--list-states/--list-arrows).
  */
@@ -26,19 +26,18 @@
 
 #include "../common/lab.h"
 #include "diag.h"
+#include "kernel.h"
 #include "netns.h"
 #include "packets.h"
 #include "render.h"
 #include "rfc.h"
 #include "table.h"
-#include "tracepoint.h"
 #include "screen.h"
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
 #define POLL_NS 10000000L /* read the ring buffer every 10 ms at most */
 #define IDLE_NS 1000000000ull /* and, idle, once a second at least */
-#define MAX_POLL 1024
 #define MAX_NETNS 8
 #define OUT_BUFFER (1 << 20)
 #define ENDPOINT_CACHE 256
@@ -130,7 +129,7 @@ static void usage(FILE *out)
 		"      --color, --ascii   colours even off a terminal; ASCII lines only\n"
 		"  -v, --verbose          also say what Linux did underneath (request and\n"
 		"                         timewait minisockets, hand-overs)\n"
-		"      --kernel           the tracepoint's own steps, as Linux names them\n"
+		"      --kernel           the kernel's own steps (sock/inet_sock_set_state)\n"
 		"  -c, --count N          stop after N transitions\n"
 		"      --duration S       stop after S seconds\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
@@ -139,11 +138,11 @@ static void usage(FILE *out)
 		"                         end, reachable on Linux, drawn in the RFC figure\n"
 		"  -h, --help             show this help\n"
 		"\n"
-		"Needs root (tracefs).  Uses its own tracefs instance tcpwatch-PID and\n"
-		"removes it on exit; one left by a killed run is removed on the next start.\n"
+		"Needs root (BPF).  Its programs are filtered in the kernel to the watched\n"
+		"namespaces and filters, and go with the process, however it ends.\n"
 		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
-		"Exit status: 0 done, 1 failed, 2 bad usage, not root, no such namespace\n"
-		"or no tracepoint, 3 the kernel dropped events or segments (said on stderr).\n"
+		"Exit status: 0 done, 1 failed, 2 bad usage, not root or no such namespace,\n"
+		"3 the kernel dropped steps or segments (said on stderr).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo ./tcpwatch --netns tcplab -p 32000\n"
@@ -304,12 +303,12 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	w->printed++;
 }
 
+/* The kernel sent only what the filters let through. */
 static void on_event(const struct tcp_event *ev, void *ctx)
 {
 	struct watch *w = ctx;
 
-	if (wanted(w->opt, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport))
-		rfc_kernel(w->rfc, ev);
+	rfc_kernel(w->rfc, ev);
 }
 
 static void on_packet(const struct packet *p, void *ctx)
@@ -461,11 +460,11 @@ static int live_keys(struct view *v)
 	return key == 'q' ? -1 : 0;
 }
 
-/* One round: the tracepoint, the wire, then what is old enough to tell; -1 on a failure. */
-static int read_round(struct tracepoint *tp, struct watch *w, int all)
+/* One round: the kernel's steps, the wire, then what is old enough to tell; -1 on a failure. */
+static int read_round(struct kernel *k, struct watch *w, int all)
 {
-	if (tracepoint_drain(tp, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
-		warn("reading the trace buffer");
+	if (kernel_drain(k, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
+		warn("reading the BPF ring buffer");
 		return -1;
 	}
 	capture_read(w->capture, on_packet, w);
@@ -475,12 +474,12 @@ static int read_round(struct tracepoint *tp, struct watch *w, int all)
 }
 
 /* Anything lost on the way is said, and is the exit status. */
-static int report_loss(struct tracepoint *tp, struct watch *w)
+static int report_loss(struct kernel *k, struct watch *w)
 {
-	unsigned long long lost = tracepoint_lost(tp), missed = capture_drops(w->capture);
+	unsigned long long lost = kernel_lost(k), missed = capture_drops(w->capture);
 
 	if (lost)
-		warnx("the kernel dropped %llu tracepoint event(s): the transitions above are incomplete", lost);
+		warnx("the kernel had no room for %llu step(s): the transitions above are incomplete", lost);
 	if (missed)
 		warnx("the kernel dropped %llu segment(s) before we read them: some triggers and actions may be wrong",
 		      missed);
@@ -493,11 +492,11 @@ static int report_loss(struct tracepoint *tp, struct watch *w)
  * --duration; a second at most.  So an idle tcpwatch wakes about once a
  * second, not a hundred times.
  */
-static void wait_for_work(struct tracepoint *tp, struct watch *w, uint64_t deadline)
+static void wait_for_work(struct kernel *k, struct watch *w, uint64_t deadline)
 {
-	struct pollfd fds[MAX_POLL];
+	struct pollfd fds[MAX_NETNS + 2];
 	uint64_t now = mono_ns(), due = rfc_next_due(w->rfc);
-	int n = tracepoint_pollfds(tp, fds, MAX_POLL - MAX_NETNS - 1);
+	int n = kernel_pollfd(k, fds);
 	uint64_t wait_ns;
 
 	n += capture_pollfds(w->capture, fds + n, MAX_NETNS);
@@ -510,7 +509,7 @@ static void wait_for_work(struct tracepoint *tp, struct watch *w, uint64_t deadl
 }
 
 /* Read until a signal, the count or the duration ends it; the exit status. */
-static int watch_loop(struct tracepoint *tp, struct watch *w)
+static int watch_loop(struct kernel *k, struct watch *w)
 {
 	const struct timespec pause = { 0, POLL_NS };
 	uint64_t deadline = 0;
@@ -522,17 +521,17 @@ static int watch_loop(struct tracepoint *tp, struct watch *w)
 	else if (w->opt->mode != RENDER_JSON)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
-		if (read_round(tp, w, 0) < 0)
+		if (read_round(k, w, 0) < 0)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
 		/* the rings hold far more than a round: a busy wire needs no sooner read */
 		nanosleep(&pause, NULL);
-		wait_for_work(tp, w, deadline);
+		wait_for_work(k, w, deadline);
 	}
-	if (read_round(tp, w, 1) < 0)
+	if (read_round(k, w, 1) < 0)
 		return 1;
-	return report_loss(tp, w);
+	return report_loss(k, w);
 }
 
 /* The watched namespaces: --netns NAME..., or our own. */
@@ -557,11 +556,27 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 	return n;
 }
 
+/* What the kernel is to let through: the namespaces and the filters. */
+static void kernel_filter_of(const struct options *opt, const unsigned long *inode, int n,
+			     struct kernel_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->netns = inode;
+	f->nnetns = n;
+	f->family = opt->family;
+	f->port = opt->port;
+	if (opt->have_addr) {
+		f->addr_family = opt->addr.family;
+		memcpy(f->addr, opt->addr.addr, sizeof(f->addr));
+	}
+}
+
 static int watch(const struct options *opt)
 {
 	struct watch w = { .opt = opt };
 	struct view view;
-	struct tracepoint *tp;
+	struct kernel *k;
+	struct kernel_filter filter;
 	unsigned long inode[MAX_NETNS];
 	int diag_fd[MAX_NETNS];
 	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, &w };
@@ -569,16 +584,17 @@ static int watch(const struct options *opt)
 	int status;
 
 	if (geteuid() != 0)
-		errx(EXIT_USAGE, "must run as root: tracefs needs it (run it as root, or with sudo)");
-	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the instance goes */
+		errx(EXIT_USAGE, "must run as root: BPF needs it (run it as root, or with sudo)");
+	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the programs go */
 	signal(SIGPIPE, SIG_IGN);
 	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
-	tp = tracepoint_open(err, sizeof(err));
-	if (tp == NULL)
-		errx(EXIT_USAGE, "%s", err);
+	kernel_filter_of(opt, inode, cfg.nwhere, &filter);
+	k = kernel_open(&filter, err, sizeof(err));
+	if (k == NULL)
+		errx(1, "%s", err);
 	w.start_ns = mono_ns();
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);
@@ -589,10 +605,10 @@ static int watch(const struct options *opt)
 
 		setvbuf(stdout, out_buffer, _IOFBF, sizeof(out_buffer));
 	}
-	status = watch_loop(tp, &w);
+	status = watch_loop(k, &w);
 	if (w.view)
 		view_close(w.view);
-	tracepoint_close(tp);
+	kernel_close(k);
 	rfc_free(w.rfc);
 	capture_close(w.capture);
 	for (int i = 0; i < cfg.nwhere; i++)

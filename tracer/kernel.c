@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's steps through tcpwatch.bpf.c: loaded from the skeleton that
+ * bpftool made of it, attached to the tracepoint, read from one ring
+ * buffer.  Programs and maps belong to this process: they go when it ends,
+ * however it ends, so nothing is left behind in the kernel.
+ */
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel.h"
+#include "tcpwatch.h"
+/* bpftool embeds the BPF object as one long string: not ours to shorten. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+#include "tcpwatch.skel.h"
+#pragma GCC diagnostic pop
+
+struct kernel {
+	struct tcpwatch_bpf *skel;
+	struct ring_buffer *ring;
+	kernel_fn *fn;
+	void *ctx;
+};
+
+/* libbpf's own messages: only its warnings, and only when asked (TCPWATCH_DEBUG). */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || getenv("TCPWATCH_DEBUG") == NULL)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void set_filters(struct tcpwatch_bpf *skel, const struct kernel_filter *f)
+{
+	skel->rodata->filter_family = (__u8)f->family;
+	skel->rodata->filter_port = f->port < 0 ? 0 : (__u16)f->port;
+	skel->rodata->filter_addr_family = (__u8)f->addr_family;
+	memcpy((void *)skel->rodata->filter_addr, f->addr, sizeof(f->addr));
+}
+
+static int watch_netns(struct tcpwatch_bpf *skel, const struct kernel_filter *f)
+{
+	__u8 one = 1;
+
+	for (int i = 0; i < f->nnetns; i++) {
+		__u32 inum = (__u32)f->netns[i];
+
+		if (bpf_map__update_elem(skel->maps.watched, &inum, sizeof(inum), &one, sizeof(one), BPF_ANY) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct kernel *k = ctx;
+	const struct bpf_step *st = data;
+	struct tcp_event ev;
+
+	if (size < sizeof(*st))
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.ns = st->ns;
+	ev.sk = st->sk;
+	ev.netns = st->netns;
+	ev.old_state = st->old_state;
+	ev.new_state = st->new_state;
+	ev.family = st->family;
+	ev.sport = st->sport;
+	ev.dport = st->dport;
+	memcpy(ev.saddr, st->saddr, sizeof(ev.saddr));
+	memcpy(ev.daddr, st->daddr, sizeof(ev.daddr));
+	ev.pid = (int)st->pid;
+	ev.in_irq = st->in_irq;
+	memcpy(ev.comm, st->comm, sizeof(ev.comm));
+	ev.comm[sizeof(ev.comm) - 1] = '\0';
+	ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.segs_out };
+	k->fn(&ev, k->ctx);
+	return 0;
+}
+
+static const char *stage_error(const char *stage, int e, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "BPF: %s: %s%s", stage, strerror(e),
+		 e == EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
+	return err;
+}
+
+struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errlen)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+
+	libbpf_set_print(print_libbpf);
+	if (k == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->skel = tcpwatch_bpf__open();
+	if (k->skel == NULL) {
+		stage_error("opening the programs", errno, err, errlen);
+		goto fail;
+	}
+	set_filters(k->skel, f);
+	if (tcpwatch_bpf__load(k->skel) < 0) {
+		stage_error("loading the programs (is /sys/kernel/btf/vmlinux there?)", errno, err, errlen);
+		goto fail;
+	}
+	if (watch_netns(k->skel, f) < 0) {
+		stage_error("the namespace map", errno, err, errlen);
+		goto fail;
+	}
+	if (tcpwatch_bpf__attach(k->skel) < 0) {
+		stage_error("attaching to sock/inet_sock_set_state", errno, err, errlen);
+		goto fail;
+	}
+	k->ring = ring_buffer__new(bpf_map__fd(k->skel->maps.steps), on_record, k, NULL);
+	if (k->ring == NULL) {
+		stage_error("the ring buffer", errno, err, errlen);
+		goto fail;
+	}
+	return k;
+fail:
+	kernel_close(k);
+	return NULL;
+}
+
+int kernel_drain(struct kernel *k, kernel_fn *fn, void *ctx)
+{
+	k->fn = fn;
+	k->ctx = ctx;
+	return ring_buffer__consume(k->ring) < 0 ? -1 : 0;
+}
+
+int kernel_pollfd(const struct kernel *k, struct pollfd *out)
+{
+	*out = (struct pollfd){ .fd = ring_buffer__epoll_fd(k->ring), .events = POLLIN };
+	return 1;
+}
+
+unsigned long long kernel_lost(struct kernel *k)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u32 zero = 0;
+	__u64 *per_cpu;
+
+	if (ncpu <= 0 || (per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu))) == NULL)
+		return 0;
+	if (bpf_map__lookup_elem(k->skel->maps.lost, &zero, sizeof(zero), per_cpu,
+				 (size_t)ncpu * sizeof(*per_cpu), 0) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += per_cpu[i];
+	free(per_cpu);
+	return sum;
+}
+
+void kernel_close(struct kernel *k)
+{
+	if (k == NULL)
+		return;
+	ring_buffer__free(k->ring);
+	tcpwatch_bpf__destroy(k->skel);
+	free(k);
+}

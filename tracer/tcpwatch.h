@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What tcpwatch's BPF programs (tcpwatch.bpf.c) hand to user space, one
+ * record per step, through one ring buffer.  Both sides compile this file.
+ */
+#ifndef TRACER_TCPWATCH_H
+#define TRACER_TCPWATCH_H
+
+#define TASK_COMM_LEN 16
+#define MAX_WATCHED_NETNS 8
+
+/* The socket's sequence state when the step was made (tcp_sock's own). */
+struct seq_state {
+	__u32 snd_una;		/* oldest byte not yet acknowledged */
+	__u32 snd_nxt;		/* next byte to send */
+	__u32 rcv_nxt;		/* next byte expected */
+	__u32 segs_out;		/* segments sent so far, retransmissions included */
+};
+
+struct bpf_step {
+	__u64 ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 sk;		/* the kernel's socket address: an identity, nothing more */
+	__u32 netns;		/* the socket's own namespace (its inode number) */
+	__u32 pid;		/* the task's tgid, in a system call; 0 in softirq or a timer */
+	__u8 in_irq;		/* the step ran in softirq, hardirq or NMI: no task made it */
+	__u8 old_state, new_state; /* kernel TCP_* numbers */
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u16 sport, dport;	/* host byte order */
+	__u8 saddr[16], daddr[16]; /* IPv4: the first 4 bytes */
+	struct seq_state seq;
+	char comm[TASK_COMM_LEN]; /* the task's name; "" in softirq or a timer */
+};
+
+#endif /* TRACER_TCPWATCH_H */
