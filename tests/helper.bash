@@ -75,3 +75,49 @@ host_network_snapshot() {
 	echo "## tracefs instances"
 	ls /sys/kernel/tracing/instances 2>/dev/null || true
 }
+
+# ---- tcpwatch in the background -------------------------------------------
+
+TCPWATCH="$PROJECT/tcpwatch"
+
+pid_gone() { ! pid_alive "$1"; }
+
+# The ids of the BPF programs process $1 holds, one a line.
+bpf_programs_of() {
+	local fd
+	for fd in /proc/"$1"/fdinfo/*; do
+		sed -n 's/^prog_id:[[:space:]]*//p' "$fd" 2>/dev/null
+	done | sort -un
+}
+
+# Has process $1 attached its three programs (and so its ring buffer and capture are open)?
+attached() { [[ $(find /proc/"$1"/fd -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l) -ge 3 ]]; }
+
+# None of these BPF program ids is loaded any more.
+programs_gone() {
+	local id
+	for id in "$@"; do
+		! bpftool prog show id "$id" >/dev/null 2>&1 || return 1
+	done
+}
+
+# start_watch ARGS...: tcpwatch in the background, output in $BATS_TEST_TMPDIR/out.
+start_watch() { watch_into "$BATS_TEST_TMPDIR/out" "$@"; }
+
+# watch_into FILE ARGS...: the same, output in FILE (stderr in FILE.err).
+watch_into() {
+	local out=$1
+	shift
+	"$TCPWATCH" "$@" >"$out" 2>"$out.err" &
+	WATCH_PID=$!
+	wait_for 5 attached "$WATCH_PID"
+	mapfile -t WATCH_PROGRAMS < <(bpf_programs_of "$WATCH_PID")
+	((${#WATCH_PROGRAMS[@]} == 3))
+}
+
+# stop_watch [PID]: end a watcher as a user would (SIGINT) and wait for it.
+stop_watch() {
+	local pid=${1:-$WATCH_PID}
+	kill -INT "$pid"
+	wait "$pid"
+}

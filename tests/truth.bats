@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# tcpwatch tells the truth on workloads that do not share its assumptions:
+# sockets made through setns by a process that lives elsewhere, another
+# namespace with the very same 4-tuples, an orphan outliving its namespace.
+# The workload is tests/workload/sockets.py: plain socket calls.
+
+load helper
+
+WORKLOAD="$PROJECT/tests/workload/sockets.py"
+
+setup_file() { file_lab_up; }
+
+teardown_file() { file_lab_down; }
+
+teardown() {
+	"$TCPLAB" reset >/dev/null
+	if [[ -n ${WATCH_PID:-} ]] && kill -INT "$WATCH_PID" 2>/dev/null; then
+		wait_for 3 pid_gone "$WATCH_PID" || kill -KILL "$WATCH_PID" 2>/dev/null || true
+	fi
+	if [[ -n ${FOREIGN:-} ]]; then
+		TCPLAB_NS=$FOREIGN "$TCPLAB" down >/dev/null
+	fi
+}
+
+# paths FILE: per connection (side and both ends), the states it went
+# through, "SIDE LOCAL REMOTE: S0 S1 S2 ...", one a line, sorted; a chain
+# that breaks (a step whose OLD is not the last NEW) shows as "!OLD".
+paths() {
+	jq -rs 'group_by([.side, .local, .remote])[]
+		| "\(.[0].side) \(.[0].local) \(.[0].remote): "
+		  + (reduce .[] as $s ({last: .[0].old, out: [.[0].old]};
+			{last: $s.new,
+			 out: (.out + [(if $s.old != .last then "!" + $s.old + " " else "" end) + $s.new])})
+		     | .out | join(" "))' "$1" | sort
+}
+
+@test "sockets made through setns by a process that then left the namespace are the lab's" {
+	local out=$BATS_TEST_TMPDIR/out pid
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	run -0 "$WORKLOAD" setns "$TCPLAB_NS"
+	pid=${lines[0]#pid }
+	[[ $(readlink /proc/self/ns/net) != $(readlink "/run/netns/$TCPLAB_NS") ]] # the workload was not in the lab
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch
+	run -0 paths "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ ${lines[0]} =~ ^client\ 192.168.100.51:32089\ 192.168.100.100:32000:\ CLOSED\ SYN_SENT\ ESTABLISHED\ FIN_WAIT1\ (FIN_WAIT2\ )?TIME_WAIT$ ]]
+	[ "${lines[1]}" = "server 192.168.100.100:32000 0.0.0.0:0: CLOSED LISTEN CLOSED" ]
+	[ "${lines[2]}" = "server 192.168.100.100:32000 192.168.100.51:32089: LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" ]
+	# the handshake's steps are the segments', named as such
+	grep -q '"old":"LISTEN","new":"SYN_RECV".*"trigger":"rcv SYN"' "$out"
+	grep -q '"old":"SYN_RECV","new":"ESTABLISHED".*"trigger":"rcv ACK of SYN"' "$out"
+	[ -n "$pid" ]
+}
+
+@test "another namespace with the very same 4-tuples at the same time is not mixed in" {
+	local out=$BATS_TEST_TMPDIR/out n=20
+	FOREIGN=tl-same-$$
+	TCPLAB_NS=$FOREIGN "$TCPLAB" up >/dev/null
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	# ours: the client closes first; theirs: the server does, on the same tuples at once
+	ip netns exec "$FOREIGN" "$WORKLOAD" pairs "$n" server-first >/dev/null &
+	local theirs=$!
+	ip netns exec "$TCPLAB_NS" "$WORKLOAD" pairs "$n" client-first >/dev/null
+	wait "$theirs"
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	sleep 0.3
+	stop_watch
+	run -0 paths "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq $((2 * n + 1)) ]
+	[ "$(grep -cE '^client [0-9.]+:400[0-9]+ 192.168.100.100:32000: CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 (FIN_WAIT2 )?TIME_WAIT$' <<<"$output")" -eq "$n" ]
+	[ "$(grep -cE '^server 192.168.100.100:32000 [0-9.]+:400[0-9]+: LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED$' <<<"$output")" -eq "$n" ]
+	[ "$(grep -c '^server 192.168.100.100:32000 0.0.0.0:0: CLOSED LISTEN CLOSED$' <<<"$output")" -eq 1 ]
+}
+
+@test "an orphan outliving its deleted namespace never shows on the same 4-tuple here" {
+	local out=$BATS_TEST_TMPDIR/out theirs=$BATS_TEST_TMPDIR/theirs ours_pid
+	FOREIGN=tl-orphan-$$
+	TCPLAB_NS=$FOREIGN "$TCPLAB" up >/dev/null
+	# their orphan gives up after three retransmissions: about 3 s after its close
+	ip netns exec "$FOREIGN" sysctl -qw net.ipv4.tcp_orphan_retries=3
+	watch_into "$theirs" --json -p 32000 --netns "$FOREIGN"
+	local their_watch=$WATCH_PID
+	TCPLAB_NS=$FOREIGN "$TCPLAB" start server >/dev/null
+	TCPLAB_NS=$FOREIGN "$TCPLAB" start client >/dev/null
+	TCPLAB_NS=$FOREIGN expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	# nothing of the server's reaches their client: its FIN is never acknowledged
+	TCPLAB_NS=$FOREIGN "$TCPLAB" exec iptables -A INPUT -p tcp --sport 32000 -j DROP
+	TCPLAB_NS=$FOREIGN "$TCPLAB" key client >/dev/null
+	TCPLAB_NS=$FOREIGN expect_state FIN-WAIT-1 "$CLIENT_END" "$SERVER_END"
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	ours_pid=$WATCH_PID
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	TCPLAB_NS=$FOREIGN "$TCPLAB" down >/dev/null # the namespace goes; the orphan stays
+	FOREIGN=
+	# the orphan's end, told by the watcher that watched its namespace
+	wait_for 10 grep -q '"side":"client".*"old":"FIN_WAIT1","new":"CLOSED"' "$theirs"
+	"$TCPLAB" key client >/dev/null
+	expect_state CLOSE-WAIT "$SERVER_END" "$CLIENT_END"
+	"$TCPLAB" key server >/dev/null
+	wait_program_exit server 5
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch "$their_watch"
+	stop_watch "$ours_pid"
+	WATCH_PID=
+	run -0 paths "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "client 192.168.100.51:32089 192.168.100.100:32000: CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT" ]
+	[ "${lines[2]}" = "server 192.168.100.100:32000 192.168.100.51:32089: LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" ]
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Connections made with plain socket calls, nothing of the lab's code:
+workloads for testing tcpwatch against assumptions it must not make.
+
+  sockets.py setns NETNS     make a listener and a client inside NETNS
+                             (setns there, socket(), setns back), then use
+                             them from our own namespace: one connection,
+                             the client closes first
+  sockets.py pairs N ORDER   N connections in this namespace, client ports
+                             40000.., ORDER client-first or server-first
+Prints "pid PID" first.  Stdlib only."""
+
+import ctypes
+import os
+import socket
+import sys
+
+SERVER = ("192.168.100.100", 32000)
+CLIENT_ADDR = "192.168.100.51"
+CLONE_NEWNET = 0x40000000
+TIMEOUT_S = 5
+
+
+def setns(fd):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        sys.exit(f"sockets.py: setns: {os.strerror(err)}")
+
+
+def tcp_socket():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(TIMEOUT_S)
+    return s
+
+
+def wait_eof(s):
+    """Until the peer's FIN: recv() returns nothing."""
+    while s.recv(64):
+        pass
+
+
+def one_connection(listener, client, port, order):
+    client.bind((CLIENT_ADDR, port))
+    client.connect(SERVER)
+    child, _ = listener.accept()
+    child.settimeout(TIMEOUT_S)
+    first, second = (client, child) if order == "client-first" else (child, client)
+    first.close()
+    wait_eof(second)
+    second.close()
+
+
+def cmd_setns(name):
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    lab = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    setns(lab)
+    listener, client = tcp_socket(), tcp_socket()
+    setns(own)
+    os.close(lab)
+    os.close(own)
+    listener.bind(SERVER)
+    listener.listen(10)
+    one_connection(listener, client, 32089, "client-first")
+    listener.close()
+
+
+def cmd_pairs(n, order):
+    listener = tcp_socket()
+    listener.bind(SERVER)
+    listener.listen(10)
+    for i in range(n):
+        one_connection(listener, tcp_socket(), 40000 + i, order)
+    listener.close()
+
+
+def main(argv):
+    print(f"pid {os.getpid()}", flush=True)
+    if len(argv) == 3 and argv[1] == "setns":
+        cmd_setns(argv[2])
+    elif len(argv) == 4 and argv[1] == "pairs" and argv[3] in ("client-first", "server-first"):
+        cmd_pairs(int(argv[2]), argv[3])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
