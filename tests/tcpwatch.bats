@@ -146,9 +146,9 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	"$TCPLAB" start client >/dev/null
 	wait "$WATCH_PID"
 	run -0 cat "$BATS_TEST_TMPDIR/out"
-	[[ ${lines[0]} == *"TIME(ms)"*"SIDE"*"LOCAL -> REMOTE"*"OLD -> NEW"*"MS_IN_OLD"*"TRIGGER / ACTION"* ]]
-	[[ ${lines[1]} =~ ^\ *[0-9]+\.[0-9]{3}\ server\ +192\.168\.100\.100:32000\ -\>\ 0\.0\.0\.0:0\ +CLOSED\ -\>\ LISTEN\ +-\ passive\ OPEN\ /\ create\ TCB$ ]]
-	[[ ${lines[2]} == *" client "*"$CLIENT_END -> $SERVER_END"*"CLOSED -> SYN_SENT"* ]]
+	[[ ${lines[0]} == *"TIME(ms)"*"SIDE"*"LOCAL -> REMOTE"*"OLD -> NEW"*"MS_IN_OLD"*"TRIGGER / ACTION  in NETNS by TASK" ]]
+	[[ ${lines[1]} =~ ^\ *[0-9]+\.[0-9]{3}\ server\ +192\.168\.100\.100:32000\ -\>\ 0\.0\.0\.0:0\ +CLOSED\ -\>\ LISTEN\ +-\ passive\ OPEN\ /\ create\ TCB\ \ in\ $TCPLAB_NS\ by\ server\ $(program_pid server)$ ]]
+	[[ ${lines[2]} == *" client "*"$CLIENT_END -> $SERVER_END"*"CLOSED -> SYN_SENT"*"active OPEN / snd SYN  in $TCPLAB_NS by client $(program_pid client)" ]]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[1]} != *$'\033'* ]] # not a terminal: no colour
 }
@@ -168,7 +168,9 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	# Each watcher has its own start and its own reading of the wire's clock:
 	# TIME and MS_IN_OLD differ by microseconds; the rest is the same, column for column.
 	diff -u <(jq -r '[.side, .local + " -> " + .remote, .old + " -> " + .new,
-			(.ms // "-" | tostring), .trigger, .action, .linux // ""] | @tsv' "$BATS_TEST_TMPDIR/out" |
+			(.ms // "-" | tostring), .trigger,
+			.action + "  in " + .netns + " by " + (if .pid == null then "the kernel" else "\(.comm) \(.pid)" end),
+			.linux // ""] | @tsv' "$BATS_TEST_TMPDIR/out" |
 		awk -F'\t' '{ ms = $4 == "-" ? "-" : sprintf("%.3f", $4)
 			printf "%10s %-6s %-45s %-25s %9s %s / %s\n", "", $1, $2, $3, ms, $5, $6
 			if ($7 != "") printf "%10s %-6s linux: %s\n", "", "", $7 }' | mask_times) \

@@ -51,7 +51,17 @@ paths() {
 	# the handshake's steps are the segments', named as such
 	grep -q '"old":"LISTEN","new":"SYN_RECV".*"trigger":"rcv SYN"' "$out"
 	grep -q '"old":"SYN_RECV","new":"ESTABLISHED".*"trigger":"rcv ACK of SYN"' "$out"
-	[ -n "$pid" ]
+	# the calls are the workload's own, told with its pid; the SYN's step is the kernel's
+	run -0 jq -r 'select(.pid != null) | "\(.old)>\(.new) \(.pid) \(.comm)"' "$out"
+	printf '%s\n' "$output"
+	[ "$(grep -c " $pid python3$" <<<"$output")" -eq "${#lines[@]}" ]
+	for step in "CLOSED>LISTEN" "CLOSED>SYN_SENT" "ESTABLISHED>FIN_WAIT1" "LISTEN>CLOSED"; do
+		grep -q "^$step $pid " <<<"$output"
+	done
+	run -0 jq -r 'select(.old == "LISTEN" and .new == "SYN_RECV") | "\(.pid) \(.comm)"' "$out"
+	[ "$output" = "null null" ]
+	run -0 jq -r '.netns' "$out"
+	[ "$(sort -u <<<"$output")" = "$TCPLAB_NS" ]
 }
 
 @test "another namespace with the very same 4-tuples at the same time is not mixed in" {

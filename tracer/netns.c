@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -36,6 +37,21 @@ unsigned long netns_self_inode(void)
 	return inode_of("/proc/self/ns/net");
 }
 
+void netns_name(unsigned long ino, char *out, size_t len)
+{
+	DIR *dir = opendir("/run/netns");
+	struct dirent *d;
+
+	snprintf(out, len, "net:[%lu]", ino);
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL)
+		if (d->d_name[0] != '.' && netns_inode(d->d_name) == ino) {
+			snprintf(out, len, "%s", d->d_name);
+			break;
+		}
+	closedir(dir);
+}
 
 int netns_socket(const char *name, int domain, int type, int protocol, char *err, size_t errlen)
 {

@@ -9,6 +9,8 @@
 unsigned long netns_inode(const char *name);
 /* The inode of the namespace of this process itself. */
 unsigned long netns_self_inode(void);
+/* How to name namespace ino: its ip netns name if it has one, else net:[INODE]. */
+void netns_name(unsigned long ino, char *out, size_t len);
 /* socket(domain, type, protocol) made inside NAME ("" or NULL: our own); -1 and err. */
 int netns_socket(const char *name, int domain, int type, int protocol, char *err, size_t errlen);
 

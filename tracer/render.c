@@ -123,7 +123,7 @@ void render_header(FILE *out, enum render_mode mode)
 	if (mode == RENDER_JSON)
 		return;
 	fprintf(out, "%10s %-6s %-45s %-25s %9s %s\n", "TIME(ms)", "SIDE",
-		"LOCAL -> REMOTE", "OLD -> NEW", "MS_IN_OLD", "TRIGGER / ACTION");
+		"LOCAL -> REMOTE", "OLD -> NEW", "MS_IN_OLD", "TRIGGER / ACTION  in NETNS by TASK");
 	fflush(out);
 }
 
@@ -148,7 +148,31 @@ static void put_arrow(struct line *l, const char *a, const char *b, size_t width
 	PUT(l, " ");
 }
 
-/* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION, in columns. */
+/* A task's name as text: what the kernel holds may be any bytes. */
+static void put_comm_text(struct line *l, const char *comm)
+{
+	for (; *comm; comm++)
+		put_n(l, *comm > ' ' && *comm < 0x7f ? comm : "?", 1);
+}
+
+/* "in NETNS by COMM PID", or "by the kernel" for a step no system call made. */
+static void put_where_who(struct line *l, const struct transition *t)
+{
+	char num[32];
+
+	PUT(l, "  in ");
+	put(l, t->netns);
+	if (t->pid == 0 || t->comm == NULL) {
+		PUT(l, " by the kernel");
+		return;
+	}
+	PUT(l, " by ");
+	put_comm_text(l, t->comm);
+	PUT(l, " ");
+	put(l, decimal((uint64_t)t->pid, num + sizeof(num)));
+}
+
+/* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION  in NETNS by TASK, in columns. */
 static void render_text(struct line *l, int colour, const struct transition *t)
 {
 	const char *on = colour ? colour_of(t->side) : "";
@@ -169,6 +193,7 @@ static void render_text(struct line *l, int colour, const struct transition *t)
 	put(l, *t->trigger ? t->trigger : "?");
 	PUT(l, " / ");
 	put(l, *t->action ? t->action : "?");
+	put_where_who(l, t);
 	put(l, *on ? RESET : "");
 	PUT(l, "\n");
 	if (*t->detail) {
@@ -189,13 +214,53 @@ static void put_field(struct line *l, const char *key, size_t keylen, const char
 
 #define FIELD(l, name, value) put_field(l, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, value)
 
-/* Every string we print is ours or an address: no quote or backslash to escape. */
+/* s as a JSON string: quotes, backslashes, control and non-ASCII bytes escaped. */
+static void put_json_string(struct line *l, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	PUT(l, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+
+		if (*p == '"' || *p == '\\') {
+			esc[1] = (char)*p;
+			put_n(l, esc, 2);
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			put_n(l, esc, 6);
+		} else {
+			put_n(l, (const char *)p, 1);
+		}
+	}
+	PUT(l, "\"");
+}
+
+/* ,"netns":"…","pid":N,"comm":"…" (pid and comm null for a step of the kernel's own) */
+static void put_where_who_json(struct line *l, const struct transition *t)
+{
+	char num[32];
+
+	PUT(l, ",\"netns\":");
+	put_json_string(l, t->netns);
+	if (t->pid == 0 || t->comm == NULL) {
+		PUT(l, ",\"pid\":null,\"comm\":null");
+		return;
+	}
+	PUT(l, ",\"pid\":");
+	put(l, decimal((uint64_t)t->pid, num + sizeof(num)));
+	PUT(l, ",\"comm\":");
+	put_json_string(l, t->comm);
+}
+
+/* Every string but the namespace and the task's name is ours or an address: nothing to escape. */
 static void render_json(struct line *l, const struct transition *t)
 {
 	char num[32];
 
 	PUT(l, "{\"time\":");
 	put(l, milliseconds(t->time_ns, num));
+	PUT(l, ",\"event\":\"state\"");
+	put_where_who_json(l, t);
 	FIELD(l, "side", t->side);
 	FIELD(l, "local", t->local);
 	FIELD(l, "remote", t->remote);

@@ -17,6 +17,9 @@ struct transition {
 	const char *trigger;	/* "" when not known */
 	const char *action;
 	const char *detail;	/* what Linux did underneath ("" for none, or not asked) */
+	const char *netns;	/* the socket's namespace: its ip netns name, or net:[INODE] */
+	int pid;		/* the task whose system call made the step; 0: the kernel on its own */
+	const char *comm;	/* that task's name (from the kernel: escape it); NULL with pid 0 */
 };
 
 enum render_mode { RENDER_TEXT, RENDER_COLOR, RENDER_JSON };

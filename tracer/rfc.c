@@ -369,6 +369,7 @@ struct step_ctx {
 	uint64_t ns;
 	int by_label;		/* 1 a system call, 2 a timer did it: the diagram's label says what */
 	uint64_t action_until;
+	const struct tcp_event *task; /* the kernel's step made in a system call, if it was one */
 };
 
 static void emit(struct step_ctx *s, const char *old_state, const char *new_state, const char *detail)
@@ -401,6 +402,10 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 	else
 		st.action = a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x";
 	st.linux_detail = detail ? detail : "";
+	if (s->task != NULL) {
+		st.pid = s->task->pid;
+		st.comm = s->task->comm;
+	}
 	c->state = new_state;
 	c->since = s->ns;
 	s->r->cfg.fn(&st, s->r->cfg.ctx);
@@ -523,7 +528,7 @@ static void kernel_step(struct rfc *r, size_t i)
 	const struct tcp_event *ev = &step;
 	const struct tcp_event *next = next_step_of(r, i);
 	const char *old_state = state_name(ev->old_state), *new_state = state_name(ev->new_state);
-	struct step_ctx s = { r, NULL, ev->ns, !ev->in_irq, ev->ns + ACTION_WINDOW_NS };
+	struct step_ctx s = { r, NULL, ev->ns, !ev->in_irq, ev->ns + ACTION_WINDOW_NS, ev->in_irq ? NULL : ev };
 	struct conn *c;
 
 	if (step.sport == 0 && step.new_state == TCP_SYN_SENT)
@@ -590,7 +595,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 {
 	struct conn *to = find_conn(r, p->where, p->family, p->dst, p->dport, p->src, p->sport, 1);
 	struct conn *from = find_conn(r, p->where, p->family, p->src, p->sport, p->dst, p->dport, 1);
-	struct step_ctx s = { r, to, p->ns, 0, p->ns + ACTION_WINDOW_NS };
+	struct step_ctx s = { r, to, p->ns, 0, p->ns + ACTION_WINDOW_NS, NULL };
 
 	if (from != NULL) {
 		from->seen = p->ns;
@@ -649,7 +654,7 @@ static void check_minisockets(struct rfc *r, uint64_t now)
 		return;
 	r->last_check = now;
 	for (struct conn *c = r->mini_head, *next; c != NULL && c->next_check <= now + RECHECK_NS; c = next) {
-		struct step_ctx s = { r, c, now, 2, now };
+		struct step_ctx s = { r, c, now, 2, now, NULL };
 		int k;
 
 		next = c->mini_next;

@@ -25,6 +25,8 @@ struct rfc_step {
 	const char *trigger;	/* the segment, call or timer that caused it */
 	const char *action;	/* the segment it sent, or the diagram's word */
 	const char *linux_detail; /* what Linux did underneath, for -v; "" for none */
+	int pid;		/* the task whose system call made the step; 0: the kernel on its own */
+	const char *comm;	/* that task's name; NULL with pid 0 */
 };
 
 typedef void rfc_fn(const struct rfc_step *s, void *ctx);

@@ -91,6 +91,7 @@ struct watch {
 	uint64_t start_ns;
 	long printed;
 	struct endpoint_cache local_text, remote_text;
+	char netns_name[MAX_NETNS][64];	/* how each watched namespace is named in the output */
 };
 
 static void usage(FILE *out)
@@ -104,9 +105,13 @@ static void usage(FILE *out)
 		"Print every TCP state change of the watched namespaces as RFC 9293's\n"
 		"diagram names it, one line each, until interrupted:\n"
 		"  TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION\n"
+		"      in NETNS by TASK\n"
 		"TRIGGER is the segment received that caused the step (rcv FIN, rcv ACK\n"
 		"of SYN...) or the call or timer that did; ACTION the segment it sent\n"
-		"(snd SYN,ACK...), 'x' for none.  Each line comes 0.1 s late: tcpwatch\n"
+		"(snd SYN,ACK...), 'x' for none.  NETNS is the socket's own namespace\n"
+		"(its ip netns name, else net:[INODE]); TASK the program whose system\n"
+		"call made the step (COMM PID), or 'the kernel' when a segment or a\n"
+		"timer did (softirq).  Each line comes 0.1 s late: tcpwatch\n"
 		"waits for the segment a step sends.  A listener's SYN_RECV starts at the\n"
 		"SYN; TIME_WAIT is followed to its end.\n"
 		"\n"
@@ -117,8 +122,9 @@ static void usage(FILE *out)
 		"  -4, -6                 only IPv4 or only IPv6\n"
 		"      --server ADDR:PORT the server's end, to tell SIDE (default %s;\n"
 		"                         ADDR may be *)\n"
-		"      --json             one JSON object per line: time, side, local,\n"
-		"                         remote, old, new, ms, trigger, action\n"
+		"      --json             one JSON object per line: time, event (state),\n"
+		"                         netns, pid and comm (null: the kernel), side,\n"
+		"                         local, remote, old, new, ms, trigger, action\n"
 		"      --diagram          draw the state diagram instead: the server's state\n"
 		"                         blue [S], the client's red [C], the last arrow\n"
 		"                         bold (plain: '*'); full-screen on a terminal of\n"
@@ -296,6 +302,9 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	t.trigger = st->trigger;
 	t.action = st->action;
 	t.detail = opt->verbose ? st->linux_detail : "";
+	t.netns = w->netns_name[st->where];
+	t.pid = st->pid;
+	t.comm = st->comm;
 	if (w->view)
 		view_step(w->view, t.side, t.old_state, t.new_state, (double)t.time_ns / 1e6);
 	else
@@ -546,6 +555,10 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 		inode[i] = *names[i] ? netns_inode(names[i]) : netns_self_inode();
 		if (inode[i] == 0)
 			errx(EXIT_USAGE, "no network namespace '%s' (ip netns list shows them)", names[i]);
+		if (*names[i])
+			snprintf(w->netns_name[i], sizeof(w->netns_name[i]), "%s", names[i]);
+		else
+			netns_name(inode[i], w->netns_name[i], sizeof(w->netns_name[i]));
 		diag_fd[i] = diag_open(names[i], err, sizeof(err));
 		if (diag_fd[i] < 0)
 			errx(EXIT_USAGE, "%s", err);
