@@ -133,7 +133,7 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 @test "TIME_WAIT ends 60 s later, and tcpwatch says so (slow)" {
 	start_watch --json -p 32000 --netns "$TCPLAB_NS"
 	one_connection
-	wait_for 70 grep -q '"old":"TIME_WAIT","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
+	wait_for 70 grep -q '"old":"TIME_WAIT","new":"CLOSED"' "$BATS_TEST_TMPDIR/out" || { cat "$BATS_TEST_TMPDIR/out"; false; }
 	# 60 s, as the kernel's timer wheel keeps it: a timer that far off fires up to a
 	# few seconds late (61.5 s measured here), never early
 	run -0 jq -r 'select(.old == "TIME_WAIT") | .side + " " + .trigger + " / " + .action + " " + (.ms > 59900 and .ms < 65000 | tostring)' "$BATS_TEST_TMPDIR/out"

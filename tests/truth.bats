@@ -123,3 +123,57 @@ paths() {
 	[ "${lines[0]}" = "client 192.168.100.51:32089 192.168.100.100:32000: CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT" ]
 	[ "${lines[2]}" = "server 192.168.100.100:32000 192.168.100.51:32089: LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" ]
 }
+
+@test "the next connection on the same 4-tuple is never taken for the last one's action" {
+	local out=$BATS_TEST_TMPDIR/out n=10
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	# the server closes first; the client connects again from 32089 at once
+	ip netns exec "$TCPLAB_NS" "$WORKLOAD" reuse "$n" >/dev/null
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	sleep 0.3
+	stop_watch
+	run -0 jq -r 'select(.side == "client" and .old == "LAST_ACK") | .trigger + " / " + .action' "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq "$n" ]
+	[ "$(sort -u <<<"$output")" = "rcv ACK of FIN / x" ]
+	run -0 jq -r 'select(.action == "snd SYN") | .side + " " + .old + ">" + .new' "$out"
+	[ "$(sort <<<"$output" | uniq -c | sed 's/^ *//')" = "$n client CLOSED>SYN_SENT" ]
+	# the server's TIME_WAIT ends on the next SYN each time but the last
+	run -0 jq -r 'select(.side == "server" and .old == "TIME_WAIT") | .trigger' "$out"
+	[ "${#lines[@]}" -eq $((n - 1)) ]
+	[ "$(sort -u <<<"$output")" = "rcv SYN" ]
+}
+
+@test "a connect() that fails before any SYN leaves (4-tuple in TIME_WAIT) changes no state" {
+	local out=$BATS_TEST_TMPDIR/out
+	ip netns exec "$TCPLAB_NS" sysctl -qw net.ipv4.tcp_timestamps=0 # no reuse of the TIME_WAIT
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	run -0 ip netns exec "$TCPLAB_NS" "$WORKLOAD" busy
+	ip netns exec "$TCPLAB_NS" sysctl -qw net.ipv4.tcp_timestamps=1
+	[ "${lines[1]}" = "connect: 99 EADDRNOTAVAIL" ]
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch
+	run -0 jq -r 'select(.side == "client") | .old + ">" + .new' "$out"
+	printf '%s\n' "$output"
+	[ "$(grep -c '^CLOSED>SYN_SENT$' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^SYN_SENT>CLOSED$' <<<"$output")" -eq 0 ]
+	[ "${lines[-1]}" = "FIN_WAIT1>TIME_WAIT" ] || [ "${lines[-1]}" = "FIN_WAIT2>TIME_WAIT" ]
+}
+
+@test "two hosts, 20 teardowns: every FIN received is told as one, never as a timeout" {
+	local out=$BATS_TEST_TMPDIR/out n=20
+	FOREIGN=tl-hosts-$$
+	TCPLAB_NS=$FOREIGN "$TCPLAB" up --two-hosts >/dev/null
+	start_watch --json -p 32000 --netns "$FOREIGN" --netns "$FOREIGN-client"
+	run -0 "$WORKLOAD" hosts "$FOREIGN" "$FOREIGN-client" "$n"
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch
+	run -0 jq -r '[.netns, .side, .old + ">" + .new, .trigger] | join(" ")' "$out"
+	[ "$(grep -c "^$FOREIGN server ESTABLISHED>CLOSE_WAIT rcv FIN$" <<<"$output")" -eq "$n" ]
+	[ "$(grep -cE "^$FOREIGN-client client FIN_WAIT[12]>TIME_WAIT rcv FIN(,ACK)?$" <<<"$output")" -eq "$n" ]
+	[ "$(grep -c "^$FOREIGN server LAST_ACK>CLOSED rcv ACK of FIN$" <<<"$output")" -eq "$n" ]
+	run ! grep -E ' (timeout|\?)$' <<<"$output"
+	# every step in the namespace of its own end
+	run -0 jq -r 'select(.side == "client") | .netns' "$out"
+	[ "$(sort -u <<<"$output")" = "$FOREIGN-client" ]
+}

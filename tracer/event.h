@@ -8,6 +8,7 @@
 /* The socket's sequence state at the step. */
 struct tcp_seq {
 	uint32_t snd_una, snd_nxt, rcv_nxt;
+	uint32_t write_seq;	/* the end of what was written: a FIN sent at the step ends here */
 	uint32_t segs_out;	/* segments it had sent, retransmissions included */
 };
 
@@ -24,6 +25,7 @@ struct tcp_event {
 	uint8_t daddr[16];
 	int pid;		/* the task that made the step in a system call; 0 if none */
 	int in_irq;		/* softirq, hardirq or NMI: no task made it */
+	int by_timer;		/* in the timer softirqs: a TCP timer made it */
 	char comm[16];		/* that task's name; "" if none */
 	struct tcp_seq seq;
 };

@@ -52,6 +52,7 @@ struct tcp_sock {
 	__u32 snd_una;
 	__u32 snd_nxt;
 	__u32 rcv_nxt;
+	__u32 write_seq;
 	__u32 segs_out;
 } CORE;
 

@@ -24,6 +24,9 @@
 #include "tcpwatch.skel.h"
 #pragma GCC diagnostic pop
 
+/* The kernel's softirq numbers (include/linux/interrupt.h), as softirq_entry gives them. */
+enum { TIMER_SOFTIRQ = 1, HRTIMER_SOFTIRQ = 8 };
+
 struct kernel {
 	struct tcpwatch_bpf *skel;
 	struct ring_buffer *ring;
@@ -80,10 +83,12 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(ev.saddr, st->saddr, sizeof(ev.saddr));
 	memcpy(ev.daddr, st->daddr, sizeof(ev.daddr));
 	ev.pid = (int)st->pid;
-	ev.in_irq = st->in_irq;
+	ev.in_irq = st->softirq != 0;
+	ev.by_timer = st->softirq == 1 + TIMER_SOFTIRQ || st->softirq == 1 + HRTIMER_SOFTIRQ;
 	memcpy(ev.comm, st->comm, sizeof(ev.comm));
 	ev.comm[sizeof(ev.comm) - 1] = '\0';
-	ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.segs_out };
+	ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.write_seq,
+				   st->seq.segs_out };
 	k->fn(&ev, k->ctx);
 	return 0;
 }

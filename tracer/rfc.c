@@ -30,8 +30,8 @@
 #define LOOKAHEAD_NS 100000000ull	/* 100 ms: room for a delayed ACK */
 #define KERNEL_LOOKAHEAD_NS 30000000ull	/* --kernel: only the wire near each step */
 #define WIRE_MEMORY_NS 2000000000ull	/* what the wire alone told, kept two seconds */
-#define ACTION_WINDOW_NS 60000000ull	/* a segment sent this soon after a step is its action */
-#define TRIGGER_WINDOW_NS 20000000ull	/* a segment received this soon before a step caused it */
+#define ACTION_WINDOW_NS 60000000ull	/* how far after a step to look for what it sent */
+#define RECENT 4			/* received segments kept per connection, to find a step's cause */
 #define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
 #define CAUSE_WINDOW_NS 1000000ull	/* the segment a softirq step answered or sent: this close */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
@@ -55,8 +55,8 @@ struct conn {
 	uint64_t sk;		/* the full socket, 0 if none */
 	uint64_t seen;		/* last segment or step */
 	uint64_t next_check;	/* minisockets: when to ask sock_diag again */
-	struct packet last_rcv;	/* the last segment it received */
-	int have_rcv;
+	struct packet rcv[RECENT]; /* the last segments it received: rcv[(nrcv - 1) % RECENT] newest */
+	unsigned nrcv;
 	uint32_t syn_seq, fin_seq;
 	int sent_syn, sent_fin;
 	struct conn *next;	/* hash chain */
@@ -363,20 +363,115 @@ static void fill_local_port(const struct rfc *r, size_t i, struct tcp_event *ev)
 	}
 }
 
+/* What made a step, as the kernel's record says. */
+enum how { BY_CALL, BY_SEGMENT, BY_TIMER };
+
 struct step_ctx {
 	struct rfc *r;
 	struct conn *c;
 	uint64_t ns;
-	int by_label;		/* 1 a system call, 2 a timer did it: the diagram's label says what */
-	uint64_t action_until;
-	const struct tcp_event *task; /* the kernel's step made in a system call, if it was one */
+	enum how how;
+	const struct packet *cause;	/* the segment received that made it; NULL: none matched */
+	const struct tcp_seq *seq;	/* kernel steps: the socket's sequence state at the step */
+	const struct packet *reply;	/* steps of a segment: the segment the kernel answered with */
+	uint64_t action_until;		/* kernel steps: how far on to look for what it sent */
+	const struct tcp_event *task;	/* the kernel's step made in a system call, if it was one */
 };
+
+/* A segment's end in sequence space: its bytes, and one each for SYN and FIN. */
+static uint32_t seg_end(const struct packet *p)
+{
+	return p->seq + p->len + !!(p->flags & TCP_FL_SYN) + !!(p->flags & TCP_FL_FIN);
+}
+
+/*
+ * Could segment p, received, have brought the socket to sequence state q?
+ * A SYN or a FIN is taken when the socket's next expected byte is just past
+ * it; an RST when it sits exactly at that byte (or acknowledges our SYN); an
+ * ACK when the oldest byte not yet acknowledged is the one it names.
+ */
+static int brought(const struct packet *p, const struct tcp_seq *q)
+{
+	if (p->flags & TCP_FL_RST)
+		return p->seq == q->rcv_nxt || ((p->flags & TCP_FL_ACK) && p->ack == q->snd_nxt);
+	if (p->flags & (TCP_FL_SYN | TCP_FL_FIN))
+		return seg_end(p) == q->rcv_nxt;
+	return (p->flags & TCP_FL_ACK) && p->ack == q->snd_una;
+}
+
+/* The segment c received, newest first, that brought it to q; NULL if none did. */
+static const struct packet *cause_of(const struct conn *c, const struct tcp_seq *q)
+{
+	for (unsigned k = 0; k < RECENT && k < c->nrcv; k++) {
+		const struct packet *p = &c->rcv[(c->nrcv - 1 - k) % RECENT];
+
+		if (brought(p, q))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Does segment p, sent after a step, carry on from the socket's state q at
+ * the step?  connect()'s SYN takes its number after the step; a FIN is the
+ * end of what was written; anything else starts at the next byte to send.
+ */
+static int follows(const struct packet *p, const struct tcp_seq *q, int to_syn_sent)
+{
+	if ((p->flags & TCP_FL_SYN) && !(p->flags & TCP_FL_ACK))
+		return to_syn_sent;
+	if (p->flags & TCP_FL_SYN)
+		return p->seq == q->snd_una; /* the SYN,ACK of a simultaneous open: our SYN again */
+	if (p->flags & TCP_FL_FIN)
+		return p->seq + p->len == q->write_seq;
+	return p->seq == q->snd_nxt;
+}
+
+/*
+ * What the step sent: the first segment c sent after it that carries on
+ * from its sequence state, passing over what it resent of older bytes; NULL
+ * when something else came first (the next connection's SYN on the same
+ * 4-tuple, say) or nothing came.  Steps and segments are worked through in
+ * time order, so it is among those not worked through yet.
+ */
+static const struct packet *action_of(const struct step_ctx *s, int to_syn_sent)
+{
+	const struct rfc *r = s->r;
+
+	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
+		const struct packet *p = segment_at(r, i);
+
+		if (p->ns >= s->action_until)
+			break;
+		if (p->ns < s->ns || !sent_by(s->c, p))
+			continue;
+		if (follows(p, s->seq, to_syn_sent))
+			return p;
+		if ((int32_t)(p->seq - s->seq->snd_nxt) >= 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The event of the step: the call, the timer, or the segment that matched ("?" if none). */
+static const char *trigger_of(const struct step_ctx *s, const struct arrow *a, const char *old_state)
+{
+	const struct packet *p = s->cause;
+
+	if (p != NULL && (p->flags & TCP_FL_RST))
+		return "rcv RST";
+	if (s->how == BY_CALL && (a == NULL || strncmp(a->event, "rcv ", 4) != 0))
+		return a ? a->event : "CLOSE";
+	if (s->how == BY_TIMER)
+		return a && strstr(a->event, "Timeout") ? a->event : "timeout";
+	return p ? segment_name(s->c, p, 0, old_state) : "?";
+}
 
 static void emit(struct step_ctx *s, const char *old_state, const char *new_state, const char *detail)
 {
 	struct conn *c = s->c;
 	const struct arrow *a = find_arrow(old_state, new_state);
-	const struct packet *sent;
+	const struct packet *sent = s->reply;
 	struct rfc_step st;
 
 	memset(&st, 0, sizeof(st));
@@ -390,13 +485,9 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 	st.old_state = old_state;
 	st.new_state = new_state;
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
-	if (s->by_label)
-		st.trigger = a ? a->event : s->by_label == 2 ? "timeout" : "CLOSE";
-	else if (c->have_rcv && c->last_rcv.ns + TRIGGER_WINDOW_NS >= s->ns)
-		st.trigger = segment_name(c, &c->last_rcv, 0, old_state);
-	else
-		st.trigger = "timeout";
-	sent = s->r->cfg.kernel_only ? NULL : sent_after(s->r, c, s->ns, s->action_until);
+	st.trigger = trigger_of(s, a, old_state);
+	if (s->seq != NULL)
+		sent = s->r->cfg.kernel_only ? NULL : action_of(s, strcmp(new_state, "SYN_SENT") == 0);
 	if (sent != NULL)
 		st.action = segment_name(c, sent, 1, old_state);
 	else
@@ -496,7 +587,7 @@ static void to_minisocket(struct rfc *r, struct conn *c, uint64_t ns)
 static void close_from(struct step_ctx *s, const char *old_state)
 {
 	struct conn *c = s->c;
-	const struct packet *p = c->have_rcv && c->last_rcv.ns + TRIGGER_WINDOW_NS >= s->ns ? &c->last_rcv : NULL;
+	const struct packet *p = s->cause;
 	int kstate;
 
 	if (p != NULL && (p->flags & TCP_FL_RST)) {
@@ -506,7 +597,7 @@ static void close_from(struct step_ctx *s, const char *old_state)
 	/* Without a FIN or an RST, FIN_WAIT2 -> CLOSE is close() handing over to a minisocket. */
 	if (p != NULL && ((p->flags & TCP_FL_FIN) || strcmp(old_state, "CLOSING") == 0))
 		kstate = TCP_TIME_WAIT;
-	else if (c->have_rcv)
+	else if (c->nrcv)
 		kstate = strcmp(old_state, "FIN_WAIT2") == 0 ? TCP_FIN_WAIT2 : 0;
 	else
 		kstate = kernel_state_of(s->r, c);
@@ -522,15 +613,39 @@ static void close_from(struct step_ctx *s, const char *old_state)
 	}
 }
 
+/*
+ * A connect() that fails before any SYN leaves (its 4-tuple is still in
+ * TIME_WAIT, say): SYN_SENT and back to CLOSE in the same call, nothing sent.
+ */
+static int no_syn_left(const struct tcp_event *ev, const struct tcp_event *next)
+{
+	return ev->old_state == TCP_CLOSE && ev->new_state == TCP_SYN_SENT && next != NULL &&
+	       next->old_state == TCP_SYN_SENT && next->new_state == TCP_CLOSE && !next->in_irq &&
+	       next->pid == ev->pid && next->seq.segs_out == 0;
+}
+
 static void kernel_step(struct rfc *r, size_t i)
 {
 	struct tcp_event step = r->events[i];
 	const struct tcp_event *ev = &step;
 	const struct tcp_event *next = next_step_of(r, i);
 	const char *old_state = state_name(ev->old_state), *new_state = state_name(ev->new_state);
-	struct step_ctx s = { r, NULL, ev->ns, !ev->in_irq, ev->ns + ACTION_WINDOW_NS, ev->in_irq ? NULL : ev };
+	struct step_ctx s = {
+		.r = r,
+		.ns = ev->ns,
+		.how = !ev->in_irq ? BY_CALL : ev->by_timer ? BY_TIMER : BY_SEGMENT,
+		.seq = &ev->seq,
+		.action_until = ev->ns + ACTION_WINDOW_NS,
+		.task = ev->in_irq ? NULL : ev,
+	};
+	const struct packet *fin;
 	struct conn *c;
 
+	if (!r->cfg.kernel_only && no_syn_left(ev, next)) {
+		/* connect() failed before its SYN (EADDRNOTAVAIL): in RFC terms no state changed */
+		r->events[next - r->events].sk = 0;
+		return;
+	}
 	if (step.sport == 0 && step.new_state == TCP_SYN_SENT)
 		fill_local_port(r, i, &step);
 	c = conn_of_step(r, ev);
@@ -541,6 +656,7 @@ static void kernel_step(struct rfc *r, size_t i)
 		return;
 	}
 	s.c = c;
+	s.cause = cause_of(c, &ev->seq);
 	c->seen = ev->ns;
 	if (next != NULL && next->ns < s.action_until)
 		s.action_until = next->ns;
@@ -552,9 +668,11 @@ static void kernel_step(struct rfc *r, size_t i)
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
 		set_kind(r, c, FULL);
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
-		   next->new_state == TCP_CLOSE && next->ns < ev->ns + MERGE_NS && c->have_rcv &&
-		   (c->last_rcv.flags & TCP_FL_FIN)) {
+		   next->new_state == TCP_CLOSE && (fin = cause_of(c, &next->seq)) != NULL &&
+		   (fin->flags & TCP_FL_FIN)) {
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
+		s.cause = fin;
+		s.seq = &next->seq;
 		emit(&s, "FIN_WAIT1", "TIME_WAIT",
 		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
 		to_minisocket(r, c, ev->ns);
@@ -577,12 +695,19 @@ static void kernel_step(struct rfc *r, size_t i)
 
 /* ---- segments ----------------------------------------------------------- */
 
-/* Did c answer segment p at once with exactly these flags (a dropped segment gets no answer)? */
-static int answered(const struct rfc *r, const struct conn *c, const struct packet *p, uint8_t flags)
+/*
+ * c's answer to segment p: the next segment it sent, when it has exactly
+ * these flags and acknowledges p itself; NULL if none (a segment the
+ * firewall dropped gets none).
+ */
+static const struct packet *answer_to(const struct rfc *r, const struct conn *c, const struct packet *p,
+				      uint8_t flags)
 {
 	const struct packet *reply = sent_after(r, c, p->ns, p->ns + ACTION_WINDOW_NS);
 
-	return reply != NULL && (reply->flags & (TCP_FL_SYN | TCP_FL_ACK | TCP_FL_FIN | TCP_FL_RST)) == flags;
+	if (reply == NULL || (reply->flags & (TCP_FL_SYN | TCP_FL_ACK | TCP_FL_FIN | TCP_FL_RST)) != flags)
+		return NULL;
+	return reply->ack == seg_end(p) ? reply : NULL;
 }
 
 /*
@@ -595,7 +720,7 @@ static void segment_step(struct rfc *r, const struct packet *p)
 {
 	struct conn *to = find_conn(r, p->where, p->family, p->dst, p->dport, p->src, p->sport, 1);
 	struct conn *from = find_conn(r, p->where, p->family, p->src, p->sport, p->dst, p->dport, 1);
-	struct step_ctx s = { r, to, p->ns, 0, p->ns + ACTION_WINDOW_NS, NULL };
+	struct step_ctx s = { .r = r, .c = to, .ns = p->ns, .how = BY_SEGMENT, .cause = p };
 
 	if (from != NULL) {
 		from->seen = p->ns;
@@ -611,18 +736,19 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	if (to == NULL)
 		return;
 	to->seen = p->ns;
-	to->last_rcv = *p;
-	to->have_rcv = 1;
+	to->rcv[to->nrcv++ % RECENT] = *p;
 	if (r->cfg.kernel_only)
 		return;
 	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
 	    listener_of(r, p->where, p->family, p->dst, p->dport) != NULL &&
 	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED")) &&
-	    answered(r, to, p, TCP_FL_SYN | TCP_FL_ACK)) {
+	    (s.reply = answer_to(r, to, p, TCP_FL_SYN | TCP_FL_ACK)) != NULL) {
 		if (is_state(to, "TIME_WAIT")) {
-			s.action_until = p->ns;
+			const struct packet *synack = s.reply;
+
+			s.reply = NULL;
 			emit(&s, "TIME_WAIT", "CLOSED", "a new SYN on the same 4-tuple replaces the timewait minisocket");
-			s.action_until = p->ns + ACTION_WINDOW_NS;
+			s.reply = synack;
 		}
 		to->since = 0;
 		set_kind(r, to, REQUEST);
@@ -632,12 +758,11 @@ static void segment_step(struct rfc *r, const struct packet *p)
 		emit(&s, "SYN_RECV", "LISTEN", "the request socket is dropped; the listener stays");
 		drop_conn(r, to);
 	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
-		   answered(r, to, p, TCP_FL_ACK)) {
+		   (s.reply = answer_to(r, to, p, TCP_FL_ACK)) != NULL) {
 		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
 		to_minisocket(r, to, p->ns);
 	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
 		   kernel_state_of(r, to) == 0) {
-		s.action_until = p->ns;
 		emit(&s, "TIME_WAIT", "CLOSED", "an RST in window ends TIME_WAIT (net.ipv4.tcp_rfc1337 = 0)");
 		drop_conn(r, to);
 	}
@@ -654,7 +779,7 @@ static void check_minisockets(struct rfc *r, uint64_t now)
 		return;
 	r->last_check = now;
 	for (struct conn *c = r->mini_head, *next; c != NULL && c->next_check <= now + RECHECK_NS; c = next) {
-		struct step_ctx s = { r, c, now, 2, now, NULL };
+		struct step_ctx s = { .r = r, .c = c, .ns = now, .how = BY_TIMER };
 		int k;
 
 		next = c->mini_next;
@@ -662,10 +787,11 @@ static void check_minisockets(struct rfc *r, uint64_t now)
 			continue;
 		k = kernel_state_of(r, c);
 		if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
+			s.how = BY_SEGMENT; /* a FIN we did not see: no cause to name */
 			emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
 			to_minisocket(r, c, now);
 		} else if (k == 0) {
-			c->have_rcv = 0;
+			c->nrcv = 0;
 			emit(&s, c->state, "CLOSED", "the timewait minisocket is gone");
 			drop_conn(r, c);
 		} else {
@@ -782,10 +908,20 @@ static int grow_ring(struct rfc *r)
 
 void rfc_packet(struct rfc *r, const struct packet *p)
 {
+	uint64_t i;
+
 	if (r->ring_in - r->ring_done >= r->ring_cap / 2 && grow_ring(r) < 0 &&
 	    r->ring_in - r->ring_done >= r->ring_cap)
 		segment_step(r, segment_at(r, r->ring_done++)); /* full for good: work the oldest through now */
-	r->ring[r->ring_in++ & (r->ring_cap - 1)] = *p;
+	/*
+	 * Each namespace's capture is in time order, but they are read one after
+	 * another: slide a segment back past the later ones of another namespace
+	 * (none to pass with one namespace), so the ring stays in time order.
+	 */
+	for (i = r->ring_in; i > r->ring_done && segment_at(r, i - 1)->ns > p->ns; i--)
+		*segment_at(r, i) = *segment_at(r, i - 1);
+	*segment_at(r, i) = *p;
+	r->ring_in++;
 	/* the slots ahead were last written ~0.1 s ago: long out of the cache */
 	__builtin_prefetch(&r->ring[(r->ring_in + PREFETCH_AHEAD) & (r->ring_cap - 1)], 1);
 }

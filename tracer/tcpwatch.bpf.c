@@ -48,11 +48,12 @@ struct {
 } lost SEC(".maps");
 
 /*
- * Whether this CPU is serving a softirq (NET_RX, a TCP timer...): then the
- * task on the CPU is whichever one the softirq interrupted, and made
- * nothing.  The preempt count would say it, but its per-CPU address is not
- * to be had here (no kallsyms for variables), so the two softirq
- * tracepoints mark it.  TCP changes no state in hardirq or NMI context.
+ * Which softirq this CPU is serving (1 + its number; 0: none): NET_RX for a
+ * segment, TIMER or HRTIMER for a TCP timer.  In one, the task on the CPU
+ * is whichever one the softirq interrupted, and made nothing.  The preempt
+ * count would say whether, but its per-CPU address is not to be had here
+ * (no kallsyms for variables); the two softirq tracepoints also say which.
+ * TCP changes no state in hardirq or NMI context.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -71,9 +72,9 @@ static void mark_softirq(__u32 on)
 }
 
 SEC("raw_tp/softirq_entry")
-int on_softirq_entry(void *ctx)
+int BPF_PROG(on_softirq_entry, unsigned int vec)
 {
-	mark_softirq(1);
+	mark_softirq(vec + 1);
 	return 0;
 }
 
@@ -84,12 +85,12 @@ int on_softirq_exit(void *ctx)
 	return 0;
 }
 
-static int in_irq(void)
+static __u8 current_softirq(void)
 {
 	__u32 zero = 0;
 	__u32 *flag = bpf_map_lookup_elem(&serving_softirq, &zero);
 
-	return flag && *flag;
+	return flag ? (__u8)*flag : 0;
 }
 
 static int addr_is(const __u8 *addr, int len)
@@ -149,16 +150,17 @@ static void read_seq(const struct sock *sk, struct seq_state *seq)
 	seq->snd_una = BPF_CORE_READ(tp, snd_una);
 	seq->snd_nxt = BPF_CORE_READ(tp, snd_nxt);
 	seq->rcv_nxt = BPF_CORE_READ(tp, rcv_nxt);
+	seq->write_seq = BPF_CORE_READ(tp, write_seq);
 	seq->segs_out = BPF_CORE_READ(tp, segs_out);
 }
 
 /* The task that made the step, in a system call; none in softirq. */
 static void read_task(struct bpf_step *st)
 {
-	st->in_irq = (__u8)in_irq();
+	st->softirq = current_softirq();
 	st->pid = 0;
 	__builtin_memset(st->comm, 0, sizeof(st->comm));
-	if (!st->in_irq) {
+	if (!st->softirq) {
 		st->pid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 		bpf_get_current_comm(st->comm, sizeof(st->comm));
 	}

@@ -14,6 +14,7 @@ struct seq_state {
 	__u32 snd_una;		/* oldest byte not yet acknowledged */
 	__u32 snd_nxt;		/* next byte to send */
 	__u32 rcv_nxt;		/* next byte expected */
+	__u32 write_seq;	/* the end of what the application has written (a FIN's end) */
 	__u32 segs_out;		/* segments sent so far, retransmissions included */
 };
 
@@ -22,7 +23,7 @@ struct bpf_step {
 	__u64 sk;		/* the kernel's socket address: an identity, nothing more */
 	__u32 netns;		/* the socket's own namespace (its inode number) */
 	__u32 pid;		/* the task's tgid, in a system call; 0 in softirq or a timer */
-	__u8 in_irq;		/* the step ran in softirq, hardirq or NMI: no task made it */
+	__u8 softirq;		/* 1 + the softirq it ran in (NET_RX, TIMER...); 0: a system call */
 	__u8 old_state, new_state; /* kernel TCP_* numbers */
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u16 sport, dport;	/* host byte order */

@@ -7,11 +7,24 @@ workloads for testing tcpwatch against assumptions it must not make.
                              (setns there, socket(), setns back), then use
                              them from our own namespace: one connection,
                              the client closes first
+  sockets.py hosts SERVER_NS CLIENT_NS N
+                             N connections, the listener made inside
+                             SERVER_NS and each client inside CLIENT_NS
+                             (through setns), client ports 40000.., the
+                             client closing first
   sockets.py pairs N ORDER   N connections in this namespace, client ports
                              40000.., ORDER client-first or server-first
+  sockets.py reuse N         N connections from the one client port 32089,
+                             the server closing first, each one at once
+                             after the last (the server's TIME_WAIT reused)
+  sockets.py busy            one connection from 32089, the client closing
+                             first, then connect() again from 32089 while
+                             that 4-tuple is in TIME_WAIT; prints
+                             "connect: ERRNO NAME" or "connect: ok"
 Prints "pid PID" first.  Stdlib only."""
 
 import ctypes
+import errno
 import os
 import socket
 import sys
@@ -53,14 +66,29 @@ def one_connection(listener, client, port, order):
     second.close()
 
 
-def cmd_setns(name):
+def socket_in(name):
+    """A TCP socket made inside namespace NAME; we come back at once."""
     own = os.open("/proc/self/ns/net", os.O_RDONLY)
-    lab = os.open(f"/run/netns/{name}", os.O_RDONLY)
-    setns(lab)
-    listener, client = tcp_socket(), tcp_socket()
+    there = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    setns(there)
+    s = tcp_socket()
     setns(own)
-    os.close(lab)
+    os.close(there)
     os.close(own)
+    return s
+
+
+def cmd_hosts(server_ns, client_ns, n):
+    listener = socket_in(server_ns)
+    listener.bind(SERVER)
+    listener.listen(10)
+    for i in range(n):
+        one_connection(listener, socket_in(client_ns), 40000 + i, "client-first")
+    listener.close()
+
+
+def cmd_setns(name):
+    listener, client = socket_in(name), socket_in(name)
     listener.bind(SERVER)
     listener.listen(10)
     one_connection(listener, client, 32089, "client-first")
@@ -76,12 +104,40 @@ def cmd_pairs(n, order):
     listener.close()
 
 
+def cmd_reuse(n):
+    listener = tcp_socket()
+    listener.bind(SERVER)
+    listener.listen(10)
+    for _ in range(n):
+        one_connection(listener, tcp_socket(), 32089, "server-first")
+    listener.close()
+
+
+def cmd_busy():
+    listener = tcp_socket()
+    listener.bind(SERVER)
+    listener.listen(10)
+    one_connection(listener, tcp_socket(), 32089, "client-first")
+    again = tcp_socket()
+    again.bind((CLIENT_ADDR, 32089))
+    err = again.connect_ex(SERVER)
+    print("connect: " + (f"{err} {errno.errorcode.get(err, '?')}" if err else "ok"), flush=True)
+    again.close()
+    listener.close()
+
+
 def main(argv):
     print(f"pid {os.getpid()}", flush=True)
     if len(argv) == 3 and argv[1] == "setns":
         cmd_setns(argv[2])
     elif len(argv) == 4 and argv[1] == "pairs" and argv[3] in ("client-first", "server-first"):
         cmd_pairs(int(argv[2]), argv[3])
+    elif len(argv) == 3 and argv[1] == "reuse":
+        cmd_reuse(int(argv[2]))
+    elif len(argv) == 5 and argv[1] == "hosts":
+        cmd_hosts(argv[2], argv[3], int(argv[4]))
+    elif argv[1:] == ["busy"]:
+        cmd_busy()
     else:
         sys.exit(__doc__)
 
