@@ -90,8 +90,13 @@ bpf_programs_of() {
 	done | sort -un
 }
 
-# Has process $1 attached its three programs (and so its ring buffer and capture are open)?
-attached() { [[ $(find /proc/"$1"/fd -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l) -ge 3 ]]; }
+# Has process $1 attached all its programs (a link for each; its capture is open by then)?
+attached() {
+	local links progs
+	links=$(find /proc/"$1"/fd -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l)
+	progs=$(find /proc/"$1"/fd -lname 'anon_inode:bpf-prog' 2>/dev/null | wc -l)
+	((links > 0 && links == progs))
+}
 
 # None of these BPF program ids is loaded any more.
 programs_gone() {
@@ -112,7 +117,7 @@ watch_into() {
 	WATCH_PID=$!
 	wait_for 5 attached "$WATCH_PID"
 	mapfile -t WATCH_PROGRAMS < <(bpf_programs_of "$WATCH_PID")
-	((${#WATCH_PROGRAMS[@]} == 3))
+	((${#WATCH_PROGRAMS[@]} > 0))
 }
 
 # stop_watch [PID]: end a watcher as a user would (SIGINT) and wait for it.

@@ -30,7 +30,7 @@ one_connection() {
 # steps SIDE [FILE]: "OLD>NEW trigger / action" of SIDE's connection (not
 # its listener) in the JSON output, one per line.
 steps() {
-	jq -r --arg s "$1" 'select(.side == $s and .remote != "0.0.0.0:0")
+	jq -r --arg s "$1" 'select(.event == "state" and .side == $s and .remote != "0.0.0.0:0")
 		| .old + ">" + .new + " " + .trigger + " / " + .action' "${2:-$BATS_TEST_TMPDIR/out}"
 }
 
@@ -51,8 +51,10 @@ LAST_ACK>CLOSED rcv ACK of FIN / x"
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
 	kill -INT "$WATCH_PID"
 	wait "$WATCH_PID"
-	jq -e -s 'length > 0 and all(.[]; has("time") and has("side") and has("local") and has("remote")
-		and has("old") and has("new") and has("ms") and has("trigger") and has("action"))' "$BATS_TEST_TMPDIR/out"
+	jq -e -s 'length > 0 and all(.[]; has("time") and has("event") and has("netns") and has("pid")
+		and has("comm") and has("side")) and all(.[] | select(.event == "state"); has("local")
+		and has("remote") and has("old") and has("new") and has("ms") and has("trigger")
+		and has("action"))' "$BATS_TEST_TMPDIR/out"
 	diff -u <(echo "$CLIENT_STEPS") <(steps client)
 	diff -u <(echo "$SERVER_STEPS") <(steps server)
 	run -0 jq -r 'select(.remote == "0.0.0.0:0") | .side + " " + .old + ">" + .new + " " + .trigger + " / " + .action' "$BATS_TEST_TMPDIR/out"
@@ -167,19 +169,28 @@ server LISTEN>CLOSED CLOSE / delete TCB" ]
 	wait "$text_pid"
 	# Each watcher has its own start and its own reading of the wire's clock:
 	# TIME and MS_IN_OLD differ by microseconds; the rest is the same, column for column.
-	diff -u <(jq -r '[.side, .local + " -> " + .remote, .old + " -> " + .new,
-			(.ms // "-" | tostring), .trigger,
-			.action + "  in " + .netns + " by " + (if .pid == null then "the kernel" else "\(.comm) \(.pid)" end),
-			.linux // ""] | @tsv' "$BATS_TEST_TMPDIR/out" |
-		awk -F'\t' '{ ms = $4 == "-" ? "-" : sprintf("%.3f", $4)
-			printf "%10s %-6s %-45s %-25s %9s %s / %s\n", "", $1, $2, $3, ms, $5, $6
-			if ($7 != "") printf "%10s %-6s linux: %s\n", "", "", $7 }' | mask_times) \
+	diff -u <(jq -r 'def who: "  in " + .netns + " by "
+				+ (if .pid == null then "the kernel" else "\(.comm) \(.pid)" end);
+		if .event == "state" then
+			["state", .side, .local + " -> " + .remote, .old + " -> " + .new,
+			 (.ms // "-" | tostring), .trigger, .action + who, .linux // ""]
+		else
+			["note", .side, ({"drop": "dropped", "retransmit": "resent"}[.event] // .direction)
+			 + " " + .segment + (if .count then " #\(.count)" else "" end) + " " + .src + " -> " + .dst
+			 + (if .state then " in " + .state else "" end)
+			 + (if .reason then ": " + .reason else "" end) + who]
+		end | @tsv' "$BATS_TEST_TMPDIR/out" |
+		awk -F'\t' '$1 == "note" { printf "%10s %-6s %s\n", "", $2, $3; next }
+			{ ms = $5 == "-" ? "-" : sprintf("%.3f", $5)
+			printf "%10s %-6s %-45s %-25s %9s %s / %s\n", "", $2, $3, $4, ms, $6, $7
+			if ($8 != "") printf "%10s %-6s linux: %s\n", "", "", $8 }' | mask_times) \
 		<(tail -n +2 "$text" | mask_times)
 }
 
 # Blank a text line's TIME(ms) and MS_IN_OLD columns (a number, or "-"; linux: lines have neither).
 mask_times() {
 	awk '/^ +linux: / { print; next }
+		substr($0, 19) ~ /^(dropped|resent|snd|rcv) / { printf "%10s%s\n", "", substr($0, 11); next }
 		{ ms = substr($0, 91, 9); sub(/^ +/, "", ms); if (ms != "-") ms = "#"
 		  printf "%10s%s%9s%s\n", "", substr($0, 11, 80), ms, substr($0, 100) }'
 }

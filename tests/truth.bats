@@ -26,7 +26,7 @@ teardown() {
 # through, "SIDE LOCAL REMOTE: S0 S1 S2 ...", one a line, sorted; a chain
 # that breaks (a step whose OLD is not the last NEW) shows as "!OLD".
 paths() {
-	jq -rs 'group_by([.side, .local, .remote])[]
+	jq -rs 'map(select(.event == "state")) | group_by([.side, .local, .remote])[]
 		| "\(.[0].side) \(.[0].local) \(.[0].remote): "
 		  + (reduce .[] as $s ({last: .[0].old, out: [.[0].old]};
 			{last: $s.new,
@@ -52,7 +52,7 @@ paths() {
 	grep -q '"old":"LISTEN","new":"SYN_RECV".*"trigger":"rcv SYN"' "$out"
 	grep -q '"old":"SYN_RECV","new":"ESTABLISHED".*"trigger":"rcv ACK of SYN"' "$out"
 	# the calls are the workload's own, told with its pid; the SYN's step is the kernel's
-	run -0 jq -r 'select(.pid != null) | "\(.old)>\(.new) \(.pid) \(.comm)"' "$out"
+	run -0 jq -r 'select(.event == "state" and .pid != null) | "\(.old)>\(.new) \(.pid) \(.comm)"' "$out"
 	printf '%s\n' "$output"
 	[ "$(grep -c " $pid python3$" <<<"$output")" -eq "${#lines[@]}" ]
 	for step in "CLOSED>LISTEN" "CLOSED>SYN_SENT" "ESTABLISHED>FIN_WAIT1" "LISTEN>CLOSED"; do
@@ -153,7 +153,7 @@ paths() {
 	[ "${lines[1]}" = "connect: 99 EADDRNOTAVAIL" ]
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch
-	run -0 jq -r 'select(.side == "client") | .old + ">" + .new' "$out"
+	run -0 jq -r 'select(.event == "state" and .side == "client") | .old + ">" + .new' "$out"
 	printf '%s\n' "$output"
 	[ "$(grep -c '^CLOSED>SYN_SENT$' <<<"$output")" -eq 1 ]
 	[ "$(grep -c '^SYN_SENT>CLOSED$' <<<"$output")" -eq 0 ]
@@ -168,7 +168,7 @@ paths() {
 	run -0 "$WORKLOAD" hosts "$FOREIGN" "$FOREIGN-client" "$n"
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch
-	run -0 jq -r '[.netns, .side, .old + ">" + .new, .trigger] | join(" ")' "$out"
+	run -0 jq -r 'select(.event == "state") | [.netns, .side, .old + ">" + .new, .trigger] | join(" ")' "$out"
 	[ "$(grep -c "^$FOREIGN server ESTABLISHED>CLOSE_WAIT rcv FIN$" <<<"$output")" -eq "$n" ]
 	[ "$(grep -cE "^$FOREIGN-client client FIN_WAIT[12]>TIME_WAIT rcv FIN(,ACK)?$" <<<"$output")" -eq "$n" ]
 	[ "$(grep -c "^$FOREIGN server LAST_ACK>CLOSED rcv ACK of FIN$" <<<"$output")" -eq "$n" ]
@@ -176,4 +176,44 @@ paths() {
 	# every step in the namespace of its own end
 	run -0 jq -r 'select(.side == "client") | .netns' "$out"
 	[ "$(sort -u <<<"$output")" = "$FOREIGN-client" ]
+}
+
+@test "a SYN the firewall drops is told as a drop with the kernel's reason, and its retransmission" {
+	local out=$BATS_TEST_TMPDIR/out
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	"$TCPLAB" freeze SYN_SENT >/dev/null # iptables drops the client's SYNs
+	wait_for 5 grep -q '"event":"retransmit".*"segment":"SYN"' "$out"
+	sleep 0.3
+	stop_watch
+	run -0 jq -r 'select(.event == "drop") | [.side, .segment, .src, .dst, .reason, .pid] | join(" ")' "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -ge 2 ] # the SYN and its first retransmission
+	[ "$(sort -u <<<"$output")" = "client SYN $CLIENT_END $SERVER_END NETFILTER_DROP " ]
+	run -0 jq -r 'select(.event == "retransmit") | [.side, .segment, .state, .count] | join(" ")' "$out"
+	[ "${lines[0]}" = "client SYN SYN_SENT 1" ]
+	# in time order: the SYN is sent, dropped, sent again, dropped again
+	run -0 jq -r 'select(.side == "client") | .event + " " + (.new // .segment)' "$out"
+	[ "${lines[0]} ${lines[1]} ${lines[2]} ${lines[3]}" = "state SYN_SENT drop SYN retransmit SYN drop SYN" ]
+	# a recording with such lines still replays
+	run -0 "$TCPWATCH" --diagram --replay "$out" --to-end --ascii
+}
+
+@test "an abortive close: the RST sent by the program's close(), received by the kernel" {
+	local out=$BATS_TEST_TMPDIR/out pid
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client --abort >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	pid=$(program_pid client)
+	"$TCPLAB" key client >/dev/null
+	wait_for 3 grep -q '"side":"server".*"old":"ESTABLISHED","new":"CLOSED"' "$out"
+	sleep 0.2
+	stop_watch
+	run -0 jq -r 'select(.event == "reset") | [.side, .direction, .src, .dst, (.pid // "kernel")] | join(" ")' "$out"
+	printf '%s\n' "$output"
+	grep -qx "client snd $CLIENT_END $SERVER_END $pid" <<<"$output"
+	grep -qx "server rcv $CLIENT_END $SERVER_END kernel" <<<"$output"
+	run -0 jq -r 'select(.event == "state" and .new == "CLOSED" and .old == "ESTABLISHED") | .side + " " + .trigger + " / " + .action' "$out"
+	[ "$output" = "client ABORT / snd RST
+server rcv RST / x" ]
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One state change of one socket, as the kernel reported it. */
+/* One state change of one socket, or one segment dropped, resent or reset, as the kernel reported it. */
 #ifndef TRACER_EVENT_H
 #define TRACER_EVENT_H
 
@@ -12,7 +12,21 @@ struct tcp_seq {
 	uint32_t segs_out;	/* segments it had sent, retransmissions included */
 };
 
+/* What an event tells (the BPF side's enum bpf_kind, in the same order). */
+enum event_kind { EVENT_STEP, EVENT_DROP, EVENT_RETRANSMIT, EVENT_RESET_SENT, EVENT_RESET_RECEIVED };
+
+/* The segment a drop, a retransmission or a reset is about. */
+struct tcp_segment {
+	uint32_t seq, ack;
+	uint32_t reason;	/* a drop's enum skb_drop_reason, a reset's enum sk_rst_reason */
+	uint8_t flags;		/* TCP_FL_* */
+	uint8_t count;		/* a retransmission: the how-many-th */
+	uint8_t state;		/* the socket's state then (kernel TCP_*; 0: no socket) */
+};
+
 struct tcp_event {
+	enum event_kind kind;	/* a drop's ends are src -> dst; the others', local -> remote */
+	int consumed;		/* taken into another step already */
 	uint64_t ns;		/* CLOCK_MONOTONIC, nanoseconds */
 	uint64_t sk;		/* the kernel's socket address: an identity, nothing more */
 	unsigned long netns;	/* the socket's own namespace (inode), from the kernel */
@@ -28,6 +42,7 @@ struct tcp_event {
 	int by_timer;		/* in the timer softirqs: a TCP timer made it */
 	char comm[16];		/* that task's name; "" if none */
 	struct tcp_seq seq;
+	struct tcp_segment seg;	/* all but steps */
 };
 
 #endif /* TRACER_EVENT_H */

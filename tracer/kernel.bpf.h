@@ -33,7 +33,9 @@ struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
 	__be16 skc_dport;
+	__u16 skc_num;
 	unsigned short skc_family;
+	volatile unsigned char skc_state;
 	possible_net_t skc_net;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
@@ -46,6 +48,35 @@ struct sock {
 
 struct inet_sock {
 	__be16 inet_sport;
+} CORE;
+
+struct inet_connection_sock {
+	__u8 icsk_retransmits;
+} CORE;
+
+struct request_sock {
+	struct sock_common __req_common;
+	__u8 num_retrans;
+} CORE;
+
+struct net_device {
+	possible_net_t nd_net;
+} CORE;
+
+struct sk_buff {
+	struct net_device *dev;
+	struct sock *sk;
+	char cb[48];
+	__be16 protocol;
+	__u16 network_header;
+	unsigned char *head;
+} CORE;
+
+/* What TCP keeps in an skb's cb[]: the segment's sequence numbers and flags. */
+struct tcp_skb_cb {
+	__u32 seq;
+	__u32 end_seq;
+	__u16 tcp_flags;
 } CORE;
 
 struct tcp_sock {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "kernel.h"
@@ -27,8 +28,18 @@
 /* The kernel's softirq numbers (include/linux/interrupt.h), as softirq_entry gives them. */
 enum { TIMER_SOFTIRQ = 1, HRTIMER_SOFTIRQ = 8 };
 
+#define MAX_REASONS 256
+
+/* The names of one of the kernel's enums, by value, from BTF. */
+struct reasons {
+	const char *prefix;		/* what the kernel's names start with */
+	char *name[MAX_REASONS];	/* without the prefix; NULL: none */
+	char fallback[24];
+};
+
 struct kernel {
 	struct tcpwatch_bpf *skel;
+	struct reasons drop, reset;
 	struct ring_buffer *ring;
 	kernel_fn *fn;
 	void *ctx;
@@ -66,12 +77,13 @@ static int watch_netns(struct tcpwatch_bpf *skel, const struct kernel_filter *f)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct kernel *k = ctx;
-	const struct bpf_step *st = data;
+	const struct bpf_record *st = data;
 	struct tcp_event ev;
 
 	if (size < sizeof(*st))
 		return 0;
 	memset(&ev, 0, sizeof(ev));
+	ev.kind = (enum event_kind)st->kind;
 	ev.ns = st->ns;
 	ev.sk = st->sk;
 	ev.netns = st->netns;
@@ -89,6 +101,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	ev.comm[sizeof(ev.comm) - 1] = '\0';
 	ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.write_seq,
 				   st->seq.segs_out };
+	ev.seg = (struct tcp_segment){ st->seg.seq, st->seg.ack, st->seg.reason, st->seg.flags, st->seg.count,
+				       st->seg.state };
 	k->fn(&ev, k->ctx);
 	return 0;
 }
@@ -127,7 +141,7 @@ struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errl
 		stage_error("attaching to sock/inet_sock_set_state", errno, err, errlen);
 		goto fail;
 	}
-	k->ring = ring_buffer__new(bpf_map__fd(k->skel->maps.steps), on_record, k, NULL);
+	k->ring = ring_buffer__new(bpf_map__fd(k->skel->maps.records), on_record, k, NULL);
 	if (k->ring == NULL) {
 		stage_error("the ring buffer", errno, err, errlen);
 		goto fail;
@@ -168,10 +182,51 @@ unsigned long long kernel_lost(struct kernel *k)
 	return sum;
 }
 
+/* Enum enum_name's names from the running kernel's BTF into rs (none if it has no BTF). */
+static void load_reasons(struct reasons *rs, const char *enum_name, const char *prefix)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id = btf ? btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	size_t skip = strlen(prefix);
+
+	rs->prefix = prefix;
+	for (int i = 0; t != NULL && i < btf_vlen(t); i++) {
+		const struct btf_enum *e = btf_enum(t) + i;
+		const char *name = btf__name_by_offset(btf, e->name_off);
+
+		if (e->val < 0 || e->val >= MAX_REASONS || name == NULL)
+			continue;
+		rs->name[e->val] = strdup(strncmp(name, prefix, skip) == 0 ? name + skip : name);
+	}
+	btf__free(btf);
+}
+
+const char *kernel_reason(struct kernel *k, int reset, unsigned value)
+{
+	struct reasons *rs = reset ? &k->reset : &k->drop;
+
+	if (rs->prefix == NULL) /* asked for the first time */
+		load_reasons(rs, reset ? "sk_rst_reason" : "skb_drop_reason",
+			     reset ? "SK_RST_REASON_" : "SKB_DROP_REASON_");
+	if (value < MAX_REASONS && rs->name[value] != NULL)
+		return rs->name[value];
+	snprintf(rs->fallback, sizeof(rs->fallback), "REASON(%u)", value);
+	return rs->fallback;
+}
+
+static void free_reasons(struct reasons *rs)
+{
+	for (int i = 0; i < MAX_REASONS; i++)
+		free(rs->name[i]);
+}
+
 void kernel_close(struct kernel *k)
 {
 	if (k == NULL)
 		return;
+	free_reasons(&k->drop);
+	free_reasons(&k->reset);
 	ring_buffer__free(k->ring);
 	tcpwatch_bpf__destroy(k->skel);
 	free(k);

@@ -34,6 +34,12 @@ int kernel_drain(struct kernel *k, kernel_fn *fn, void *ctx);
 int kernel_pollfd(const struct kernel *k, struct pollfd *out);
 /* Steps the kernel had no room for, so far. */
 unsigned long long kernel_lost(struct kernel *k);
+/*
+ * The kernel's name for a drop's reason (enum skb_drop_reason) or a reset's
+ * (enum sk_rst_reason), as BTF gives it without its prefix: NETFILTER_DROP,
+ * NOT_SPECIFIED...; "REASON(n)" where BTF has no name for it.
+ */
+const char *kernel_reason(struct kernel *k, int reset, unsigned value);
 /* Detach and unload. */
 void kernel_close(struct kernel *k);
 

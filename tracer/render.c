@@ -155,21 +155,21 @@ static void put_comm_text(struct line *l, const char *comm)
 		put_n(l, *comm > ' ' && *comm < 0x7f ? comm : "?", 1);
 }
 
-/* "in NETNS by COMM PID", or "by the kernel" for a step no system call made. */
-static void put_where_who(struct line *l, const struct transition *t)
+/* "in NETNS by COMM PID", or "by the kernel" for what no system call made. */
+static void put_where_who(struct line *l, const char *netns, int pid, const char *comm)
 {
 	char num[32];
 
 	PUT(l, "  in ");
-	put(l, t->netns);
-	if (t->pid == 0 || t->comm == NULL) {
+	put(l, netns);
+	if (pid == 0 || comm == NULL) {
 		PUT(l, " by the kernel");
 		return;
 	}
 	PUT(l, " by ");
-	put_comm_text(l, t->comm);
+	put_comm_text(l, comm);
 	PUT(l, " ");
-	put(l, decimal((uint64_t)t->pid, num + sizeof(num)));
+	put(l, decimal((uint64_t)pid, num + sizeof(num)));
 }
 
 /* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION  in NETNS by TASK, in columns. */
@@ -193,7 +193,7 @@ static void render_text(struct line *l, int colour, const struct transition *t)
 	put(l, *t->trigger ? t->trigger : "?");
 	PUT(l, " / ");
 	put(l, *t->action ? t->action : "?");
-	put_where_who(l, t);
+	put_where_who(l, t->netns, t->pid, t->comm);
 	put(l, *on ? RESET : "");
 	PUT(l, "\n");
 	if (*t->detail) {
@@ -235,21 +235,21 @@ static void put_json_string(struct line *l, const char *s)
 	PUT(l, "\"");
 }
 
-/* ,"netns":"…","pid":N,"comm":"…" (pid and comm null for a step of the kernel's own) */
-static void put_where_who_json(struct line *l, const struct transition *t)
+/* ,"netns":"…","pid":N,"comm":"…" (pid and comm null for what the kernel did on its own) */
+static void put_where_who_json(struct line *l, const char *netns, int pid, const char *comm)
 {
 	char num[32];
 
 	PUT(l, ",\"netns\":");
-	put_json_string(l, t->netns);
-	if (t->pid == 0 || t->comm == NULL) {
+	put_json_string(l, netns);
+	if (pid == 0 || comm == NULL) {
 		PUT(l, ",\"pid\":null,\"comm\":null");
 		return;
 	}
 	PUT(l, ",\"pid\":");
-	put(l, decimal((uint64_t)t->pid, num + sizeof(num)));
+	put(l, decimal((uint64_t)pid, num + sizeof(num)));
 	PUT(l, ",\"comm\":");
-	put_json_string(l, t->comm);
+	put_json_string(l, comm);
 }
 
 /* Every string but the namespace and the task's name is ours or an address: nothing to escape. */
@@ -260,7 +260,7 @@ static void render_json(struct line *l, const struct transition *t)
 	PUT(l, "{\"time\":");
 	put(l, milliseconds(t->time_ns, num));
 	PUT(l, ",\"event\":\"state\"");
-	put_where_who_json(l, t);
+	put_where_who_json(l, t->netns, t->pid, t->comm);
 	FIELD(l, "side", t->side);
 	FIELD(l, "local", t->local);
 	FIELD(l, "remote", t->remote);
@@ -284,4 +284,94 @@ void render_transition(FILE *out, enum render_mode mode, const struct transition
 	else
 		render_text(&l, mode == RENDER_COLOR, t);
 	fwrite_unlocked(l.buf, 1, l.len, out); /* one thread: no lock to take */
+}
+
+const char *flags_name(unsigned flags)
+{
+	static const struct {
+		unsigned flags;
+		const char *name;
+	} names[] = {
+		{ 0x02, "SYN" }, { 0x12, "SYN,ACK" }, { 0x11, "FIN,ACK" }, { 0x01, "FIN" },
+		{ 0x14, "RST,ACK" }, { 0x04, "RST" }, { 0x10, "ACK" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((flags & 0x17) == names[i].flags)
+			return names[i].name;
+	return "?";
+}
+
+/* TIME(ms) SIDE VERB SEGMENT[ #N] SRC -> DST[ in STATE][: REASON]  in NETNS by TASK */
+static void render_note_text(struct line *l, int colour, const struct note *n)
+{
+	const char *on = colour ? colour_of(n->side) : "";
+	char num[32];
+	size_t at;
+
+	put(l, on);
+	put_right(l, milliseconds(n->time_ns, num), 10);
+	PUT(l, " ");
+	at = l->len;
+	put(l, n->side);
+	pad(l, at, 6);
+	PUT(l, " ");
+	put(l, n->verb);
+	PUT(l, " ");
+	put(l, n->segment);
+	if (n->count) {
+		PUT(l, " #");
+		put(l, decimal((uint64_t)n->count, num + sizeof(num)));
+	}
+	PUT(l, " ");
+	put(l, n->src);
+	PUT(l, " -> ");
+	put(l, n->dst);
+	if (n->state) {
+		PUT(l, " in ");
+		put(l, n->state);
+	}
+	if (n->reason) {
+		PUT(l, ": ");
+		put(l, n->reason);
+	}
+	put_where_who(l, n->netns, n->pid, n->comm);
+	put(l, *on ? RESET : "");
+	PUT(l, "\n");
+}
+
+static void render_note_json(struct line *l, const struct note *n)
+{
+	char num[32];
+
+	PUT(l, "{\"time\":");
+	put(l, milliseconds(n->time_ns, num));
+	FIELD(l, "event", n->event);
+	put_where_who_json(l, n->netns, n->pid, n->comm);
+	FIELD(l, "side", n->side);
+	if (strcmp(n->event, "reset") == 0)
+		FIELD(l, "direction", n->verb);
+	FIELD(l, "segment", n->segment);
+	FIELD(l, "src", n->src);
+	FIELD(l, "dst", n->dst);
+	if (n->state)
+		FIELD(l, "state", n->state);
+	if (n->count) {
+		PUT(l, ",\"count\":");
+		put(l, decimal((uint64_t)n->count, num + sizeof(num)));
+	}
+	if (n->reason)
+		FIELD(l, "reason", n->reason);
+	PUT(l, "}\n");
+}
+
+void render_note(FILE *out, enum render_mode mode, const struct note *n)
+{
+	struct line l = { .len = 0 };
+
+	if (mode == RENDER_JSON)
+		render_note_json(&l, n);
+	else
+		render_note_text(&l, mode == RENDER_COLOR, n);
+	fwrite_unlocked(l.buf, 1, l.len, out);
 }

@@ -22,10 +22,29 @@ struct transition {
 	const char *comm;	/* that task's name (from the kernel: escape it); NULL with pid 0 */
 };
 
+/* A segment dropped, sent again, or an RST: a line of its own. */
+struct note {
+	uint64_t time_ns;
+	const char *event;	/* "drop", "retransmit" or "reset" */
+	const char *verb;	/* "dropped", "resent", "snd", "rcv" */
+	const char *side;
+	const char *segment;	/* its flags: "SYN", "FIN,ACK"... */
+	const char *src, *dst;	/* the way it went */
+	const char *state;	/* the socket's state then; NULL: none */
+	int count;		/* a retransmission's how-many-th; 0: not one */
+	const char *reason;	/* the kernel's reason; NULL: none given */
+	const char *netns;
+	int pid;		/* 0: the kernel on its own */
+	const char *comm;
+};
+
 enum render_mode { RENDER_TEXT, RENDER_COLOR, RENDER_JSON };
 
 void render_header(FILE *out, enum render_mode mode);
 void render_transition(FILE *out, enum render_mode mode, const struct transition *t);
+void render_note(FILE *out, enum render_mode mode, const struct note *n);
+/* A segment's flags as the diagram writes them: SYN, SYN,ACK, FIN,ACK, RST... */
+const char *flags_name(unsigned flags);
 /* ADDR:PORT, or [ADDR6]:PORT, into out. */
 void render_endpoint(int family, const uint8_t *addr, uint16_t port, char *out, size_t len);
 

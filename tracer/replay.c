@@ -61,11 +61,14 @@ static const char *known_side(const char *s)
 	return NULL;
 }
 
-/* One line into ev; NULL, or what is wrong with it. */
+/* What parse_line says of a line that is no state change (a drop, a retransmission...). */
+static const char not_a_step[] = "";
+
+/* One line into ev; NULL, not_a_step, or what is wrong with it. */
 static const char *parse_line(char *line, struct replay_event *ev)
 {
 	size_t len = strlen(line);
-	char side[16], old_state[32], new_state[32];
+	char side[16], old_state[32], new_state[32], kind[16];
 
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
 		line[--len] = '\0';
@@ -75,6 +78,8 @@ static const char *parse_line(char *line, struct replay_event *ev)
 		return "the object is cut off (a truncated file?)";
 	if (number_field(line, "time", &ev->time) < 0)
 		return "no number \"time\"";
+	if (string_field(line, "event", kind, sizeof(kind)) == 0 && strcmp(kind, "state") != 0)
+		return not_a_step;
 	if (string_field(line, "side", side, sizeof(side)) < 0 ||
 	    string_field(line, "old", old_state, sizeof(old_state)) < 0 ||
 	    string_field(line, "new", new_state, sizeof(new_state)) < 0)
@@ -119,6 +124,8 @@ int replay_read(FILE *f, const char *name, struct replay_event **events, size_t 
 			evs = more;
 		}
 		why = parse_line(line, &evs[n]);
+		if (why == not_a_step)
+			continue;
 		if (why != NULL) {
 			snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
 			goto fail;

@@ -336,13 +336,17 @@ static const struct packet *sent_after(const struct rfc *r, const struct conn *c
 	return NULL;
 }
 
+static int where_of(const struct rfc *r, unsigned long netns);
+
 /*
  * connect() enters SYN_SENT before it picks the local port, so that step
- * says port 0: take the port from the socket's next step, or from its SYN.
+ * says port 0: take the port from the socket's next step, else from the
+ * first SYN to that server on its namespace's wire within a millisecond.
  */
 static void fill_local_port(const struct rfc *r, size_t i, struct tcp_event *ev)
 {
 	size_t n = alen(ev->family);
+	int where = where_of(r, ev->netns);
 
 	for (size_t j = i; r->next_of[j]; j += r->next_of[j])
 		if (r->events[j + r->next_of[j]].sport != 0) {
@@ -355,7 +359,7 @@ static void fill_local_port(const struct rfc *r, size_t i, struct tcp_event *ev)
 
 		if (p->ns > ev->ns + MERGE_NS)
 			break;
-		if ((p->flags & TCP_FL_SYN) && p->family == ev->family && p->dport == ev->dport &&
+		if ((p->flags & TCP_FL_SYN) && p->where == where && p->family == ev->family && p->dport == ev->dport &&
 		    memcmp(p->dst, ev->daddr, n) == 0 && memcmp(p->src, ev->saddr, n) == 0) {
 			ev->sport = p->sport;
 			return;
@@ -624,6 +628,15 @@ static int no_syn_left(const struct tcp_event *ev, const struct tcp_event *next)
 	       next->pid == ev->pid && next->seq.segs_out == 0;
 }
 
+/* A drop, a retransmission or a reset: told as it is, in time order with the steps. */
+static void kernel_note(struct rfc *r, const struct tcp_event *ev)
+{
+	int where = where_of(r, ev->netns);
+
+	if (where >= 0 && r->cfg.note != NULL)
+		r->cfg.note(ev, where, r->cfg.ctx);
+}
+
 static void kernel_step(struct rfc *r, size_t i)
 {
 	struct tcp_event step = r->events[i];
@@ -641,9 +654,13 @@ static void kernel_step(struct rfc *r, size_t i)
 	const struct packet *fin;
 	struct conn *c;
 
+	if (ev->kind != EVENT_STEP) {
+		kernel_note(r, ev);
+		return;
+	}
 	if (!r->cfg.kernel_only && no_syn_left(ev, next)) {
 		/* connect() failed before its SYN (EADDRNOTAVAIL): in RFC terms no state changed */
-		r->events[next - r->events].sk = 0;
+		r->events[next - r->events].consumed = 1;
 		return;
 	}
 	if (step.sport == 0 && step.new_state == TCP_SYN_SENT)
@@ -676,7 +693,7 @@ static void kernel_step(struct rfc *r, size_t i)
 		emit(&s, "FIN_WAIT1", "TIME_WAIT",
 		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
 		to_minisocket(r, c, ev->ns);
-		r->events[next - r->events].sk = 0; /* consumed: its CLOSE is this */
+		r->events[next - r->events].consumed = 1; /* its CLOSE is this */
 		sk_forget(r, ev->sk);
 		c->sk = 0;
 	} else if (ev->new_state == TCP_CLOSE &&
@@ -882,7 +899,10 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 	*e = *ev;
 	if (r->nev + PREFETCH_AHEAD < r->cap)
 		__builtin_prefetch(&r->events[r->nev + PREFETCH_AHEAD], 1);
-	chain_step(r, r->nev - 1);
+	if (e->kind == EVENT_STEP)
+		chain_step(r, r->nev - 1);
+	else
+		r->next_of[r->nev - 1] = 0;
 }
 
 /*
@@ -953,7 +973,7 @@ void rfc_flush(struct rfc *r, uint64_t now, int all)
 		const struct packet *p = r->ring_done < r->ring_in ? segment_at(r, r->ring_done) : NULL;
 		const struct tcp_event *ev = r->first < r->nev ? &r->events[r->first] : NULL;
 
-		if (ev != NULL && ev->sk == 0) { /* consumed by a merge */
+		if (ev != NULL && ev->consumed) {
 			r->first++;
 			continue;
 		}

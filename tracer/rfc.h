@@ -30,6 +30,8 @@ struct rfc_step {
 };
 
 typedef void rfc_fn(const struct rfc_step *s, void *ctx);
+/* A drop, retransmission or reset of watched namespace where, in time order with the steps. */
+typedef void rfc_note_fn(const struct tcp_event *ev, int where, void *ctx);
 
 struct rfc_config {
 	int nwhere;			/* watched namespaces */
@@ -37,6 +39,7 @@ struct rfc_config {
 	const int *diag_fd;		/* a sock_diag socket in each */
 	int kernel_only;		/* --kernel: the tracepoint's steps as they are */
 	rfc_fn *fn;
+	rfc_note_fn *note;
 	void *ctx;
 };
 

@@ -37,7 +37,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
-} steps SEC(".maps");
+} records SEC(".maps");
 
 /* Steps the ring buffer had no room for, per CPU. */
 struct {
@@ -101,7 +101,7 @@ static int addr_is(const __u8 *addr, int len)
 	return 1;
 }
 
-static int wanted(const struct bpf_step *st)
+static int wanted(const struct bpf_record *st)
 {
 	int len = st->family == AF_INET6 ? 16 : 4;
 
@@ -125,7 +125,7 @@ static void count_lost(void)
 }
 
 /* The socket's ends as the tracepoint gives them: local first, ports in host order. */
-static void read_ends(const struct sock *sk, struct bpf_step *st)
+static void read_ends(const struct sock *sk, struct bpf_record *st)
 {
 	const struct inet_sock *inet = (const void *)sk;
 
@@ -155,7 +155,7 @@ static void read_seq(const struct sock *sk, struct seq_state *seq)
 }
 
 /* The task that made the step, in a system call; none in softirq. */
-static void read_task(struct bpf_step *st)
+static void read_task(struct bpf_record *st)
 {
 	st->softirq = current_softirq();
 	st->pid = 0;
@@ -166,6 +166,41 @@ static void read_task(struct bpf_step *st)
 	}
 }
 
+/* A record of this kind, its time and task filled; NULL (and counted) when the ring is full. */
+static struct bpf_record *new_record(__u8 kind)
+{
+	struct bpf_record *rec = bpf_ringbuf_reserve(&records, sizeof(*rec), 0);
+
+	if (rec == NULL) {
+		count_lost();
+		return NULL;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	rec->ns = bpf_ktime_get_ns();
+	rec->kind = kind;
+	read_task(rec);
+	return rec;
+}
+
+/* Hand it over if the filters want it. */
+static void submit(struct bpf_record *rec)
+{
+	if (wanted(rec))
+		bpf_ringbuf_submit(rec, 0);
+	else
+		bpf_ringbuf_discard(rec, 0);
+}
+
+static __u32 netns_of_sock(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static int watched_netns(__u32 netns)
+{
+	return bpf_map_lookup_elem(&watched, &netns) != NULL;
+}
+
 /*
  * sock/inet_sock_set_state, raw: the socket and the two states, read
  * straight from the socket (a raw tracepoint needs no tracefs, and builds
@@ -174,32 +209,204 @@ static void read_task(struct bpf_step *st)
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(on_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	struct bpf_step *st;
+	struct bpf_record *rec;
 	__u32 netns;
 
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	if (bpf_map_lookup_elem(&watched, &netns) == NULL)
+	netns = netns_of_sock(sk);
+	if (!watched_netns(netns) || (rec = new_record(KIND_STEP)) == NULL)
 		return 0;
-	st = bpf_ringbuf_reserve(&steps, sizeof(*st), 0);
-	if (st == NULL) {
-		count_lost();
+	rec->sk = (__u64)sk;
+	rec->netns = netns;
+	rec->old_state = (__u8)oldstate;
+	rec->new_state = (__u8)newstate;
+	read_ends(sk, rec);
+	read_seq(sk, &rec->seq);
+	submit(rec);
+	return 0;
+}
+
+/* ---- segments: drops, retransmissions, resets --------------------------- */
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+
+/*
+ * The ends, sequence numbers and flags of the TCP segment in skb, from its
+ * IP and TCP headers; -1 if it is no TCP segment.  Ends are src -> dst.
+ */
+static int read_segment(const struct sk_buff *skb, struct bpf_record *rec)
+{
+	unsigned char *ip = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	unsigned char th[14];
+	__u8 b[2];
+	int ihl;
+
+	if (proto == ETH_P_IP) {
+		if (bpf_probe_read_kernel(b, 1, ip) < 0 || bpf_probe_read_kernel(b + 1, 1, ip + 9) < 0 ||
+		    b[1] != IPPROTO_TCP)
+			return -1;
+		ihl = (b[0] & 15) * 4;
+		rec->family = AF_INET;
+		bpf_probe_read_kernel(rec->saddr, 4, ip + 12);
+		bpf_probe_read_kernel(rec->daddr, 4, ip + 16);
+	} else if (proto == ETH_P_IPV6) {
+		if (bpf_probe_read_kernel(b + 1, 1, ip + 6) < 0 || b[1] != IPPROTO_TCP)
+			return -1;
+		ihl = 40;
+		rec->family = AF_INET6;
+		bpf_probe_read_kernel(rec->saddr, 16, ip + 8);
+		bpf_probe_read_kernel(rec->daddr, 16, ip + 24);
+	} else {
+		return -1;
+	}
+	if (ihl < 20 || bpf_probe_read_kernel(th, sizeof(th), ip + ihl) < 0)
+		return -1;
+	rec->sport = (__u16)(th[0] << 8 | th[1]);
+	rec->dport = (__u16)(th[2] << 8 | th[3]);
+	rec->seg.seq = (__u32)th[4] << 24 | (__u32)th[5] << 16 | (__u32)th[6] << 8 | th[7];
+	rec->seg.ack = (__u32)th[8] << 24 | (__u32)th[9] << 16 | (__u32)th[10] << 8 | th[11];
+	rec->seg.flags = th[13] & 0x17; /* FIN, SYN, RST, ACK */
+	return 0;
+}
+
+/* The namespace an skb is in: its device's, else its socket's; 0 if neither is known. */
+static __u32 netns_of_skb(const struct sk_buff *skb)
+{
+	const struct net_device *dev = BPF_CORE_READ(skb, dev);
+	const struct sock *sk = BPF_CORE_READ(skb, sk);
+
+	if (dev)
+		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	return sk ? netns_of_sock(sk) : 0;
+}
+
+/* skb/kfree_skb: a segment the kernel dropped, and why (iptables: NETFILTER_DROP). */
+SEC("raw_tp/kfree_skb")
+int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, int reason)
+{
+	struct bpf_record *rec;
+	__u32 netns = netns_of_skb(skb);
+
+	if (!watched_netns(netns) || (rec = new_record(KIND_DROP)) == NULL)
+		return 0;
+	rec->netns = netns;
+	rec->sk = (__u64)BPF_CORE_READ(skb, sk);
+	rec->seg.reason = (__u32)reason;
+	if (read_segment(skb, rec) < 0) {
+		bpf_ringbuf_discard(rec, 0);
 		return 0;
 	}
-	st->ns = bpf_ktime_get_ns();
-	st->sk = (__u64)sk;
-	st->netns = netns;
-	st->old_state = (__u8)oldstate;
-	st->new_state = (__u8)newstate;
-	read_ends(sk, st);
-	if (!wanted(st)) {
-		bpf_ringbuf_discard(st, 0);
+	submit(rec);
+	return 0;
+}
+
+/* tcp/tcp_retransmit_skb: a segment of sk sent again (not when sending failed). */
+SEC("raw_tp/tcp_retransmit_skb")
+int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb, int err)
+{
+	const struct inet_connection_sock *icsk = (const void *)sk;
+	struct tcp_skb_cb cb;
+	struct bpf_record *rec;
+	__u32 netns = netns_of_sock(sk);
+
+	if (err != 0 || !watched_netns(netns) || (rec = new_record(KIND_RETRANSMIT)) == NULL)
 		return 0;
+	rec->netns = netns;
+	rec->sk = (__u64)sk;
+	read_ends(sk, rec);
+	read_seq(sk, &rec->seq);
+	bpf_core_read(&cb.seq, sizeof(cb.seq), &((struct tcp_skb_cb *)&skb->cb)->seq);
+	bpf_core_read(&cb.tcp_flags, sizeof(cb.tcp_flags), &((struct tcp_skb_cb *)&skb->cb)->tcp_flags);
+	rec->seg.seq = cb.seq;
+	rec->seg.flags = (__u8)(cb.tcp_flags & 0x17);
+	/* the retransmission timer counts before it resends; a fast retransmit is not counted (0) */
+	rec->seg.count = BPF_CORE_READ(icsk, icsk_retransmits);
+	rec->seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	submit(rec);
+	return 0;
+}
+
+/* tcp/tcp_retransmit_synack: a listener's request sends its SYN,ACK again. */
+SEC("raw_tp/tcp_retransmit_synack")
+int BPF_PROG(on_retransmit_synack, const struct sock *sk, const struct request_sock *req)
+{
+	struct bpf_record *rec;
+	__u32 netns = netns_of_sock(sk);
+
+	if (!watched_netns(netns) || (rec = new_record(KIND_RETRANSMIT)) == NULL)
+		return 0;
+	rec->netns = netns;
+	rec->sk = (__u64)req;
+	rec->family = (__u8)BPF_CORE_READ(req, __req_common.skc_family);
+	rec->sport = BPF_CORE_READ(req, __req_common.skc_num);
+	rec->dport = bpf_ntohs(BPF_CORE_READ(req, __req_common.skc_dport));
+	if (rec->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&rec->saddr, req, __req_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&rec->daddr, req, __req_common.skc_v6_daddr);
+	} else {
+		BPF_CORE_READ_INTO((__be32 *)rec->saddr, req, __req_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__be32 *)rec->daddr, req, __req_common.skc_daddr);
 	}
-	read_seq(sk, &st->seq);
-	read_task(st);
-	bpf_ringbuf_submit(st, 0);
+	rec->seg.flags = 0x12; /* SYN,ACK */
+	rec->seg.count = (__u8)(BPF_CORE_READ(req, num_retrans) + 1); /* counted after it is sent */
+	rec->seg.state = 3; /* TCP_SYN_RECV */
+	submit(rec);
+	return 0;
+}
+
+/*
+ * tcp/tcp_send_reset: an RST sent, in answer to skb (ends the other way
+ * round) or, with no skb, by the socket itself (an abort).
+ */
+SEC("raw_tp/tcp_send_reset")
+int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb, int reason)
+{
+	struct bpf_record *rec;
+	__u32 netns = sk ? netns_of_sock(sk) : netns_of_skb(skb);
+
+	if (!watched_netns(netns) || (rec = new_record(KIND_RESET_SENT)) == NULL)
+		return 0;
+	rec->netns = netns;
+	rec->sk = (__u64)sk;
+	rec->seg.reason = (__u32)reason;
+	rec->seg.state = sk ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
+	if (skb) {
+		struct bpf_record in;
+
+		__builtin_memset(&in, 0, sizeof(in));
+		if (read_segment(skb, &in) < 0) {
+			bpf_ringbuf_discard(rec, 0);
+			return 0;
+		}
+		rec->family = in.family;
+		rec->sport = in.dport;
+		rec->dport = in.sport;
+		__builtin_memcpy(rec->saddr, in.daddr, 16);
+		__builtin_memcpy(rec->daddr, in.saddr, 16);
+	} else {
+		read_ends(sk, rec);
+	}
+	submit(rec);
+	return 0;
+}
+
+/* tcp/tcp_receive_reset: an RST the socket took. */
+SEC("raw_tp/tcp_receive_reset")
+int BPF_PROG(on_receive_reset, const struct sock *sk)
+{
+	struct bpf_record *rec;
+	__u32 netns = netns_of_sock(sk);
+
+	if (!watched_netns(netns) || (rec = new_record(KIND_RESET_RECEIVED)) == NULL)
+		return 0;
+	rec->netns = netns;
+	rec->sk = (__u64)sk;
+	rec->seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	read_ends(sk, rec);
+	submit(rec);
 	return 0;
 }
 

@@ -88,6 +88,7 @@ struct watch {
 	struct view *view;	/* --diagram */
 	struct rfc *rfc;
 	struct capture *capture;
+	struct kernel *kernel;	/* for the names of the kernel's reasons */
 	uint64_t start_ns;
 	long printed;
 	struct endpoint_cache local_text, remote_text;
@@ -111,7 +112,12 @@ static void usage(FILE *out)
 		"(snd SYN,ACK...), 'x' for none.  NETNS is the socket's own namespace\n"
 		"(its ip netns name, else net:[INODE]); TASK the program whose system\n"
 		"call made the step (COMM PID), or 'the kernel' when a segment or a\n"
-		"timer did (softirq).  Each line comes 0.1 s late: tcpwatch\n"
+		"timer did (softirq).  Segments the kernel dropped (with its reason:\n"
+		"NETFILTER_DROP for an iptables rule), sent again, and RSTs sent and\n"
+		"received get lines of their own, in time order with the steps:\n"
+		"  TIME(ms) SIDE dropped|resent|snd|rcv SEGMENT [#N] SRC -> DST [in STATE]\n"
+		"      [: REASON]  in NETNS by TASK\n"
+		"Each line comes 0.1 s late: tcpwatch\n"
 		"waits for the segment a step sends.  A listener's SYN_RECV starts at the\n"
 		"SYN; TIME_WAIT is followed to its end.\n"
 		"\n"
@@ -124,7 +130,9 @@ static void usage(FILE *out)
 		"                         ADDR may be *)\n"
 		"      --json             one JSON object per line: time, event (state),\n"
 		"                         netns, pid and comm (null: the kernel), side,\n"
-		"                         local, remote, old, new, ms, trigger, action\n"
+		"                         local, remote, old, new, ms, trigger, action;\n"
+		"                         event drop, retransmit or reset: side, segment,\n"
+		"                         src, dst, state, count, reason, direction\n"
 		"      --diagram          draw the state diagram instead: the server's state\n"
 		"                         blue [S], the client's red [C], the last arrow\n"
 		"                         bold (plain: '*'); full-screen on a terminal of\n"
@@ -253,13 +261,15 @@ static int wanted(const struct options *opt, int family, const uint8_t *a, uint1
 	return 1;
 }
 
-static const char *side_of(const struct options *opt, const struct rfc_step *st)
+/* Whose end local is: the server's, the client's (its peer is the server), or "-". */
+static const char *side_of(const struct options *opt, int family, const uint8_t *local, uint16_t lport,
+			   const uint8_t *remote, uint16_t rport)
 {
 	const struct endpoint *srv = &opt->server;
 
-	if (st->lport == srv->port && addr_is(st->family, st->local, srv))
+	if (lport == srv->port && addr_is(family, local, srv))
 		return "server";
-	if (st->rport == srv->port && addr_is(st->family, st->remote, srv))
+	if (rport == srv->port && addr_is(family, remote, srv))
 		return "client";
 	return "-";
 }
@@ -293,7 +303,7 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	if (opt->count && w->printed >= opt->count)
 		return;
 	t.time_ns = st->ns > w->start_ns ? st->ns - w->start_ns : 0;
-	t.side = side_of(opt, st);
+	t.side = side_of(opt, st->family, st->local, st->lport, st->remote, st->rport);
 	t.local = endpoint_text(&w->local_text, st->family, st->local, st->lport);
 	t.remote = endpoint_text(&w->remote_text, st->family, st->remote, st->rport);
 	t.old_state = st->old_state;
@@ -310,6 +320,38 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	else
 		render_transition(stdout, opt->mode, &t);
 	w->printed++;
+}
+
+/*
+ * A drop, a retransmission or a reset, as a line of its own.  A drop's ends
+ * are the segment's src -> dst; the others' are the socket's, and the RST
+ * it received came the other way.
+ */
+static void on_note(const struct tcp_event *ev, int where, void *ctx)
+{
+	static const char *const event[] = { "state", "drop", "retransmit", "reset", "reset" };
+	static const char *const verb[] = { "", "dropped", "resent", "snd", "rcv" };
+	struct watch *w = ctx;
+	int in = ev->kind == EVENT_RESET_RECEIVED;
+	struct note n = {
+		.time_ns = ev->ns > w->start_ns ? ev->ns - w->start_ns : 0,
+		.event = event[ev->kind],
+		.verb = verb[ev->kind],
+		.side = side_of(w->opt, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport),
+		.segment = ev->kind == EVENT_RESET_SENT || in ? "RST" : flags_name(ev->seg.flags),
+		.src = endpoint_text(&w->local_text, ev->family, in ? ev->daddr : ev->saddr, in ? ev->dport : ev->sport),
+		.dst = endpoint_text(&w->remote_text, ev->family, in ? ev->saddr : ev->daddr, in ? ev->sport : ev->dport),
+		.state = ev->seg.state ? state_name(ev->seg.state) : NULL,
+		.count = ev->kind == EVENT_RETRANSMIT ? ev->seg.count : 0,
+		.netns = w->netns_name[where],
+		.pid = ev->in_irq ? 0 : ev->pid,
+		.comm = ev->in_irq ? NULL : ev->comm,
+	};
+
+	if (ev->kind == EVENT_DROP || ev->kind == EVENT_RESET_SENT)
+		n.reason = kernel_reason(w->kernel, ev->kind == EVENT_RESET_SENT, ev->seg.reason);
+	if (!w->view)
+		render_note(stdout, w->opt->mode, &n);
 }
 
 /* The kernel sent only what the filters let through. */
@@ -592,7 +634,7 @@ static int watch(const struct options *opt)
 	struct kernel_filter filter;
 	unsigned long inode[MAX_NETNS];
 	int diag_fd[MAX_NETNS];
-	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, &w };
+	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, on_note, &w };
 	char err[256];
 	int status;
 
@@ -608,6 +650,7 @@ static int watch(const struct options *opt)
 	k = kernel_open(&filter, err, sizeof(err));
 	if (k == NULL)
 		errx(1, "%s", err);
+	w.kernel = k;
 	w.start_ns = mono_ns();
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);

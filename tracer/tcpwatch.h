@@ -18,7 +18,26 @@ struct seq_state {
 	__u32 segs_out;		/* segments sent so far, retransmissions included */
 };
 
-struct bpf_step {
+/* What a record tells. */
+enum bpf_kind {
+	KIND_STEP,		/* sock/inet_sock_set_state */
+	KIND_DROP,		/* skb/kfree_skb of a TCP segment: ends are src -> dst */
+	KIND_RETRANSMIT,	/* tcp/tcp_retransmit_skb, tcp/tcp_retransmit_synack */
+	KIND_RESET_SENT,	/* tcp/tcp_send_reset */
+	KIND_RESET_RECEIVED,	/* tcp/tcp_receive_reset */
+};
+
+/* The segment a drop, a retransmission or a reset is about. */
+struct seg_info {
+	__u32 seq, ack;
+	__u32 reason;		/* a drop's enum skb_drop_reason, a reset's enum sk_rst_reason */
+	__u8 flags;		/* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
+	__u8 count;		/* a retransmission: the how-many-th */
+	__u8 state;		/* the socket's state then (kernel TCP_*; 0: no socket) */
+	__u8 pad;
+};
+
+struct bpf_record {
 	__u64 ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u64 sk;		/* the kernel's socket address: an identity, nothing more */
 	__u32 netns;		/* the socket's own namespace (its inode number) */
@@ -26,9 +45,12 @@ struct bpf_step {
 	__u8 softirq;		/* 1 + the softirq it ran in (NET_RX, TIMER...); 0: a system call */
 	__u8 old_state, new_state; /* kernel TCP_* numbers */
 	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 kind;		/* enum bpf_kind */
+	__u8 pad[3];
 	__u16 sport, dport;	/* host byte order */
 	__u8 saddr[16], daddr[16]; /* IPv4: the first 4 bytes */
 	struct seq_state seq;
+	struct seg_info seg;	/* all but steps */
 	char comm[TASK_COMM_LEN]; /* the task's name; "" in softirq or a timer */
 };
 
