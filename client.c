@@ -23,13 +23,15 @@
 #include "common/lab.h"
 
 #define CLIENT_IP_ADDRESS "192.168.100.51"
+#define CLIENT_IP6_ADDRESS "2001:db8::51" /* the twins, with -6 */
 #define CLIENT_PORT 32089
 #define SERVER_IP_ADDRESS "192.168.100.100"
+#define SERVER_IP6_ADDRESS "2001:db8::100"
 #define SERVER_PORT 32000
 
 struct options {
-	struct sockaddr_in bind_to;
-	struct sockaddr_in server;
+	struct lab_sockaddr bind_to;
+	struct lab_sockaddr server;
 	long timeout_ms; /* 0: wait as long as the kernel retries */
 	int syn_retries; /* 0: the kernel's default */
 	enum ending ending;
@@ -38,7 +40,7 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: client [-a ADDR] [-s SERVER_ADDR] [-P SERVER_PORT] [-t SECONDS]\n"
+		"usage: client [-6] [-a ADDR] [-s SERVER_ADDR] [-P SERVER_PORT] [-t SECONDS]\n"
 		"              [--syn-retries N] [--shutdown | --abort] [--mirror]\n"
 		"              [-p PORT | CLIENT_PORT]\n"
 		"\n"
@@ -46,10 +48,11 @@ static void usage(FILE *out)
 		"connection when a key is pressed (or stdin reaches EOF).  While the\n"
 		"SYN goes unanswered, each retransmission is reported.\n"
 		"\n"
-		"  -a, --addr ADDR          address to bind (default %s)\n"
+		"  -a, --addr ADDR          address to bind, IPv4 or IPv6 (default %s)\n"
 		"  -p, --port PORT          port to bind (default %d); the optional\n"
 		"                           CLIENT_PORT argument means the same\n"
 		"  -s, --server-addr ADDR   server address (default %s)\n"
+		"  -6, --ipv6               the defaults' IPv6 twins, %s and %s\n"
 		"  -P, --server-port PORT   server port (default %d)\n"
 		"  -t, --timeout SECONDS    give up connecting after SECONDS (default:\n"
 		"                           when the kernel does, about 135 s)\n"
@@ -70,8 +73,10 @@ static void usage(FILE *out)
 		"  ./client 32090           run again while 32089 sits in TIME_WAIT\n"
 		"  ./client -t 5            stop waiting for a dropped SYN after 5 s\n"
 		"  ./client --abort         a key resets the connection (RST)\n"
-		"  ./client --mirror        the other end of a simultaneous open\n",
-		CLIENT_IP_ADDRESS, CLIENT_PORT, SERVER_IP_ADDRESS, SERVER_PORT);
+		"  ./client --mirror        the other end of a simultaneous open\n"
+		"  ./client -6              the same over IPv6\n",
+		CLIENT_IP_ADDRESS, CLIENT_PORT, SERVER_IP_ADDRESS, CLIENT_IP6_ADDRESS, SERVER_IP6_ADDRESS,
+		SERVER_PORT);
 }
 
 static long parse_seconds(const char *s)
@@ -95,6 +100,26 @@ static int parse_syn_retries(const char *s)
 	return parse_port(s, &n) < 0 || n > 127 ? -1 : n;
 }
 
+/*
+ * The addresses not given: the tutorial's, their IPv6 twins with -6,
+ * swapped with --mirror (the client binds the server's end); both ends of
+ * one family.
+ */
+static void default_addresses(int ipv6, int mirror, struct lab_addr *addr, struct lab_addr *server_addr)
+{
+	const char *mine = ipv6 ? CLIENT_IP6_ADDRESS : CLIENT_IP_ADDRESS;
+	const char *theirs = ipv6 ? SERVER_IP6_ADDRESS : SERVER_IP_ADDRESS;
+
+	if (addr->family == 0)
+		parse_addr(mirror ? theirs : mine, addr);
+	if (server_addr->family == 0)
+		parse_addr(mirror ? mine : theirs, server_addr);
+	if (addr->family != server_addr->family)
+		errx(EXIT_USAGE, "the address to bind and the server's are of two families (-6 for IPv6)");
+	if (ipv6 && addr->family != AF_INET6)
+		errx(EXIT_USAGE, "-6 and IPv4 addresses exclude each other");
+}
+
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -107,25 +132,27 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "shutdown", no_argument, NULL, 'S' },
 		{ "abort", no_argument, NULL, 'R' },
 		{ "mirror", no_argument, NULL, 'M' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct in_addr addr, server_addr;
+	struct lab_addr addr = { 0 }, server_addr = { 0 };
 	uint16_t port = CLIENT_PORT, server_port = SERVER_PORT;
-	int c;
+	int c, ipv6 = 0, mirror = 0;
 
-	parse_ipv4(CLIENT_IP_ADDRESS, &addr);
-	parse_ipv4(SERVER_IP_ADDRESS, &server_addr);
 	opt->timeout_ms = 0;
 	opt->syn_retries = 0;
 	opt->ending = END_CLOSE;
-	while ((c = getopt_long(argc, argv, "a:p:s:P:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:p:s:P:t:6h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 		case 's':
-			if (parse_ipv4(optarg, c == 'a' ? &addr : &server_addr) < 0)
-				errx(EXIT_USAGE, "bad address '%s': want a dotted quad like %s",
-				     optarg, CLIENT_IP_ADDRESS);
+			if (parse_addr(optarg, c == 'a' ? &addr : &server_addr) < 0)
+				errx(EXIT_USAGE, "bad address '%s': want IPv4 like %s or IPv6 like %s",
+				     optarg, CLIENT_IP_ADDRESS, CLIENT_IP6_ADDRESS);
+			break;
+		case '6':
+			ipv6 = 1;
 			break;
 		case 'p':
 		case 'P':
@@ -147,8 +174,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			choose_ending(c, &opt->ending);
 			break;
 		case 'M':
-			parse_ipv4(SERVER_IP_ADDRESS, &addr);
-			parse_ipv4(CLIENT_IP_ADDRESS, &server_addr);
+			mirror = 1;
 			port = SERVER_PORT;
 			server_port = CLIENT_PORT;
 			break;
@@ -164,15 +190,16 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		errx(EXIT_USAGE, "bad CLIENT_PORT '%s': want 1-65535", argv[optind - 1]);
 	if (optind < argc)
 		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
-	make_sockaddr(&opt->bind_to, addr, port);
-	make_sockaddr(&opt->server, server_addr, server_port);
+	default_addresses(ipv6, mirror, &addr, &server_addr);
+	make_sockaddr(&opt->bind_to, &addr, port);
+	make_sockaddr(&opt->server, &server_addr, server_port);
 }
 
 /* socket, SO_REUSEADDR, bind, TCP_SYNCNT: returns the bound fd or -1. */
-static int open_bound_socket(const struct sockaddr_in *at, int syn_retries, const char **failed)
+static int open_bound_socket(const struct lab_sockaddr *at, int syn_retries, const char **failed)
 {
 	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(at->sa.sa_family, SOCK_STREAM, 0);
 
 	*failed = "socket";
 	if (fd < 0)
@@ -181,7 +208,7 @@ static int open_bound_socket(const struct sockaddr_in *at, int syn_retries, cons
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		goto fail;
 	*failed = "bind";
-	if (bind(fd, (const struct sockaddr *)at, sizeof(*at)) < 0)
+	if (bind(fd, &at->sa, at->len) < 0)
 		goto fail;
 	*failed = "setsockopt TCP_SYNCNT";
 	if (syn_retries > 0 &&
@@ -246,13 +273,13 @@ static int wait_for_connect(int fd, long timeout_ms)
 }
 
 /* connect() without blocking, so the wait in SYN_SENT can be narrated. */
-static int connect_reporting(int fd, const struct sockaddr_in *to, long timeout_ms)
+static int connect_reporting(int fd, const struct lab_sockaddr *to, long timeout_ms)
 {
 	int flags = fcntl(fd, F_GETFL);
 
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -1;
-	if (connect(fd, (const struct sockaddr *)to, sizeof(*to)) < 0) {
+	if (connect(fd, &to->sa, to->len) < 0) {
 		if (errno != EINPROGRESS)
 			return -1;
 		if (tcp_state_of(fd) == TCP_SYN_SENT)
@@ -274,8 +301,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	catch_signals();
-	format_sockaddr(&opt.bind_to, here, sizeof(here));
-	format_sockaddr(&opt.server, there, sizeof(there));
+	format_sockaddr(&opt.bind_to.sa, here, sizeof(here));
+	format_sockaddr(&opt.server.sa, there, sizeof(there));
 
 	fd = open_bound_socket(&opt.bind_to, opt.syn_retries, &failed);
 	if (fd < 0)

@@ -19,11 +19,12 @@
 #include "common/lab.h"
 
 #define SERVER_IP_ADDRESS "192.168.100.100"
+#define SERVER_IP6_ADDRESS "2001:db8::100" /* its twin, with -6 */
 #define SERVER_PORT 32000
 #define BACKLOG 10
 
 struct options {
-	struct sockaddr_in listen_on;
+	struct lab_sockaddr listen_on;
 	enum ending ending;
 	int close_first; /* close as soon as the connection is accepted */
 };
@@ -31,12 +32,13 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: server [-a ADDR] [-p PORT] [--shutdown | --abort] [--close-first]\n"
+		"usage: server [-6] [-a ADDR] [-p PORT] [--shutdown | --abort] [--close-first]\n"
 		"\n"
 		"Listen on ADDR:PORT, accept one connection, then close it and\n"
 		"the listener when a key is pressed (or stdin reaches EOF).\n"
 		"\n"
-		"  -a, --addr ADDR   address to listen on (default %s)\n"
+		"  -a, --addr ADDR   address to listen on, IPv4 or IPv6 (default %s)\n"
+		"  -6, --ipv6        the default address's IPv6 twin, %s\n"
 		"  -p, --port PORT   port to listen on (default %d)\n"
 		"      --shutdown    half close: on the key shutdown(SHUT_WR) sends our\n"
 		"                    FIN while we keep reading; a second key closes\n"
@@ -50,14 +52,16 @@ static void usage(FILE *out)
 		"  ./server                     the tutorial's server\n"
 		"  ./server -p 32001            a second server beside the first\n"
 		"  ./server --close-first       the server closes first: it gets TIME_WAIT\n"
-		"  ./server --abort             a key resets the connection (RST)\n",
-		SERVER_IP_ADDRESS, SERVER_PORT);
+		"  ./server --abort             a key resets the connection (RST)\n"
+		"  ./server -6                  the same over IPv6\n",
+		SERVER_IP_ADDRESS, SERVER_IP6_ADDRESS, SERVER_PORT);
 }
 
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 		{ "addr", required_argument, NULL, 'a' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "shutdown", no_argument, NULL, 'S' },
 		{ "abort", no_argument, NULL, 'R' },
@@ -65,19 +69,22 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct in_addr addr;
+	struct lab_addr addr;
 	uint16_t port = SERVER_PORT;
-	int c;
+	int c, have_addr = 0, ipv6 = 0;
 
-	parse_ipv4(SERVER_IP_ADDRESS, &addr);
 	opt->ending = END_CLOSE;
 	opt->close_first = 0;
-	while ((c = getopt_long(argc, argv, "a:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:p:6h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (parse_ipv4(optarg, &addr) < 0)
-				errx(EXIT_USAGE, "bad address '%s': want a dotted quad like %s",
-				     optarg, SERVER_IP_ADDRESS);
+			if (parse_addr(optarg, &addr) < 0)
+				errx(EXIT_USAGE, "bad address '%s': want IPv4 like %s or IPv6 like %s",
+				     optarg, SERVER_IP_ADDRESS, SERVER_IP6_ADDRESS);
+			have_addr = 1;
+			break;
+		case '6':
+			ipv6 = 1;
 			break;
 		case 'p':
 			if (parse_port(optarg, &port) < 0)
@@ -100,14 +107,18 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	}
 	if (optind < argc)
 		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
-	make_sockaddr(&opt->listen_on, addr, port);
+	if (have_addr && ipv6 && addr.family != AF_INET6)
+		errx(EXIT_USAGE, "-6 and an IPv4 address exclude each other");
+	if (!have_addr)
+		parse_addr(ipv6 ? SERVER_IP6_ADDRESS : SERVER_IP_ADDRESS, &addr);
+	make_sockaddr(&opt->listen_on, &addr, port);
 }
 
 /* socket, SO_REUSEADDR, bind, listen: returns the listening fd or -1. */
-static int open_listener(const struct sockaddr_in *on, const char **failed)
+static int open_listener(const struct lab_sockaddr *on, const char **failed)
 {
 	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(on->sa.sa_family, SOCK_STREAM, 0);
 
 	*failed = "socket";
 	if (fd < 0)
@@ -116,7 +127,7 @@ static int open_listener(const struct sockaddr_in *on, const char **failed)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		goto fail;
 	*failed = "bind";
-	if (bind(fd, (const struct sockaddr *)on, sizeof(*on)) < 0)
+	if (bind(fd, &on->sa, on->len) < 0)
 		goto fail;
 	*failed = "listen";
 	if (listen(fd, BACKLOG) < 0)
@@ -130,8 +141,8 @@ fail:
 int main(int argc, char **argv)
 {
 	struct options opt;
-	struct sockaddr_in peer;
-	socklen_t peer_len = sizeof(peer);
+	struct lab_sockaddr peer;
+	socklen_t peer_len = sizeof(peer.in6);
 	char here[ADDRSTRLEN], there[ADDRSTRLEN];
 	const char *failed;
 	int listen_fd, conn_fd, status = 0;
@@ -139,7 +150,7 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	catch_signals();
-	format_sockaddr(&opt.listen_on, here, sizeof(here));
+	format_sockaddr(&opt.listen_on.sa, here, sizeof(here));
 
 	listen_fd = open_listener(&opt.listen_on, &failed);
 	if (listen_fd < 0)
@@ -147,7 +158,7 @@ int main(int argc, char **argv)
 	printf("server: listening on %s [%s]\n", here,
 	       tcp_state_name(tcp_state_of(listen_fd)));
 
-	conn_fd = accept(listen_fd, (struct sockaddr *)&peer, &peer_len);
+	conn_fd = accept(listen_fd, &peer.sa, &peer_len);
 	if (conn_fd < 0) {
 		if (lab_signal) {
 			status = exit_status_for_signal();
@@ -157,7 +168,7 @@ int main(int argc, char **argv)
 		}
 		goto close_listener;
 	}
-	format_sockaddr(&peer, there, sizeof(there));
+	format_sockaddr(&peer.sa, there, sizeof(there));
 	printf("server: Accepted connection from %s [%s]\n", there,
 	       tcp_state_name(tcp_state_of(conn_fd)));
 

@@ -36,27 +36,50 @@ int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-/* Accept a dotted quad only (inet_pton rejects 300.1.1.1 and "1.2.3"). */
-int parse_ipv4(const char *s, struct in_addr *addr)
+/* A dotted quad (inet_pton rejects 300.1.1.1 and "1.2.3") or an IPv6 address. */
+int parse_addr(const char *s, struct lab_addr *addr)
 {
-	return inet_pton(AF_INET, s, addr) == 1 ? 0 : -1;
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, s, &addr->v4) == 1)
+		addr->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &addr->v6) == 1)
+		addr->family = AF_INET6;
+	else
+		return -1;
+	return 0;
 }
 
-void make_sockaddr(struct sockaddr_in *sa, struct in_addr addr, uint16_t port)
+void make_sockaddr(struct lab_sockaddr *sa, const struct lab_addr *addr, uint16_t port)
 {
 	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_addr = addr;
-	sa->sin_port = htons(port);
+	if (addr->family == AF_INET6) {
+		sa->in6.sin6_family = AF_INET6;
+		sa->in6.sin6_addr = addr->v6;
+		sa->in6.sin6_port = htons(port);
+		sa->len = sizeof(sa->in6);
+	} else {
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_addr = addr->v4;
+		sa->in.sin_port = htons(port);
+		sa->len = sizeof(sa->in);
+	}
 }
 
-const char *format_sockaddr(const struct sockaddr_in *sa, char *buf, size_t len)
+const char *format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN] = "?";
 
-	if (inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof(ip)) == NULL)
-		snprintf(ip, sizeof(ip), "?");
-	snprintf(buf, len, "%s:%u", ip, (unsigned)ntohs(sa->sin_port));
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, (unsigned)ntohs(in6->sin6_port));
+	} else {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, (unsigned)ntohs(in->sin_port));
+	}
 	return buf;
 }
 

@@ -15,6 +15,11 @@ SERVER_PORT=32000
 CLIENT_ADDR=192.168.100.51
 # shellcheck disable=SC2034
 CLIENT_PORT=32089
+# Their IPv6 twins (the documentation prefix), with tcplab up --ipv6.
+# shellcheck disable=SC2034
+SERVER_ADDR6=2001:db8::100
+# shellcheck disable=SC2034
+CLIENT_ADDR6=2001:db8::51
 
 # Which Debian package brings each tool the lab runs.
 declare -A PACKAGE_OF=(

@@ -93,6 +93,17 @@ lab_up() {
 	say "lab '$TCPLAB_NS' is up: server $SERVER_ADDR, client $CLIENT_ADDR on eth0"
 }
 
+# The tutorial's addresses' IPv6 twins on eth0, beside them (no duplicate
+# address detection: nobody else is on this wire); again is harmless.
+add_ipv6_twins() {
+	local server_ns client_ns
+	server_ns=$(host_ns server)
+	client_ns=$(host_ns client)
+	ip -n "$server_ns" -6 addr replace "$SERVER_ADDR6/64" dev eth0 nodad
+	ip -n "$client_ns" -6 addr replace "$CLIENT_ADDR6/64" dev eth0 nodad
+	say "lab '$TCPLAB_NS' has IPv6 too: server $SERVER_ADDR6, client $CLIENT_ADDR6"
+}
+
 # End every process in namespace NS: TERM, up to 2 s of grace, then KILL.
 end_ns_processes() {
 	local ns=$1 pids tries

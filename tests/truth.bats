@@ -116,7 +116,6 @@ paths() {
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch "$their_watch"
 	stop_watch "$ours_pid"
-	WATCH_PID=
 	run -0 paths "$out"
 	printf '%s\n' "$output"
 	[ "${#lines[@]}" -eq 3 ]
@@ -216,4 +215,52 @@ paths() {
 	run -0 jq -r 'select(.event == "state" and .new == "CLOSED" and .old == "ESTABLISHED") | .side + " " + .trigger + " / " + .action' "$out"
 	[ "$output" = "client ABORT / snd RST
 server rcv RST / x" ]
+}
+
+@test "IPv6: the lab's server and client on the twins, every step told, and -4 / -6 filter in the kernel" {
+	local out=$BATS_TEST_TMPDIR/out v4=$BATS_TEST_TMPDIR/v4 v4_pid
+	"$TCPLAB" up --ipv6 >/dev/null
+	watch_into "$v4" --json -4 -p 32000 --netns "$TCPLAB_NS"
+	v4_pid=$WATCH_PID
+	start_watch --json -6 -p 32000 --netns "$TCPLAB_NS"
+	"$TCPLAB" start server -6 >/dev/null
+	"$TCPLAB" start client -6 >/dev/null
+	expect_state ESTAB "[2001:db8::100]:32000" "[2001:db8::51]:32089"
+	"$TCPLAB" key client >/dev/null
+	expect_state CLOSE-WAIT "[2001:db8::100]:32000" "[2001:db8::51]:32089"
+	"$TCPLAB" key server >/dev/null
+	wait_program_exit server 5
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch
+	stop_watch "$v4_pid"
+	run -0 paths "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "client [2001:db8::51]:32089 [2001:db8::100]:32000: CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT" ]
+	[ "${lines[1]}" = "server [2001:db8::100]:32000 [2001:db8::51]:32089: LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" ]
+	[ "${lines[2]}" = "server [2001:db8::100]:32000 [::]:0: CLOSED LISTEN CLOSED" ]
+	run -0 jq -r 'select(.event == "state" and .side == "server" and .remote != "[::]:0") | .trigger + " / " + .action' "$out"
+	[ "$output" = "rcv SYN / snd SYN,ACK
+rcv ACK of SYN / x
+rcv FIN / snd ACK
+CLOSE / snd FIN
+rcv ACK of FIN / x" ]
+	[ ! -s "$v4" ] # nothing of it reached the IPv4-only watcher
+}
+
+@test "IPv6: a SYN that ip6tables drops is told with the netfilter reason" {
+	local out=$BATS_TEST_TMPDIR/out rule=(INPUT -s 2001:db8::51 -p tcp --syn -j DROP)
+	"$TCPLAB" up --ipv6 >/dev/null
+	ip netns exec "$TCPLAB_NS" ip6tables -A "${rule[@]}"
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	"$TCPLAB" start server -6 >/dev/null
+	"$TCPLAB" start client -6 --syn-retries 1 >/dev/null
+	wait_for 5 grep -q '"event":"retransmit"' "$out"
+	sleep 0.3
+	stop_watch
+	ip netns exec "$TCPLAB_NS" ip6tables -D "${rule[@]}"
+	run -0 jq -r 'select(.event == "drop") | [.side, .segment, .src, .dst, .reason] | join(" ")' "$out"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -ge 2 ]
+	[ "$(sort -u <<<"$output")" = "client SYN [2001:db8::51]:32089 [2001:db8::100]:32000 NETFILTER_DROP" ]
 }

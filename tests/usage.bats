@@ -42,6 +42,19 @@ setup_file() {
 	run -2 "$PROJECT/client" 32090 32091
 }
 
+@test "-6 takes the IPv6 twins; an IPv4 address with it, or ends of two families, exit 2" {
+	run -0 "$PROJECT/server" --help
+	[[ $output == *"2001:db8::100"* ]]
+	run -2 "$PROJECT/server" -6 -a 192.168.100.100
+	[ "$output" = "server: -6 and an IPv4 address exclude each other" ]
+	run -2 "$PROJECT/client" -a 2001:db8::51
+	[ "$output" = "client: the address to bind and the server's are of two families (-6 for IPv6)" ]
+	run -2 "$PROJECT/client" -6 -a 192.168.100.51 -s 192.168.100.100
+	[ "$output" = "client: -6 and IPv4 addresses exclude each other" ]
+	run -2 "$PROJECT/server" --addr 2001:db8::zz
+	[[ $output == "server: bad address '2001:db8::zz': want IPv4 like 192.168.100.100 or IPv6 like 2001:db8::100" ]]
+}
+
 @test "a failed bind names the call, the address and the cause, exit 1" {
 	local port=$((40000 + $$ % 10000)) holder
 	# Loopback only: these two never send a packet.

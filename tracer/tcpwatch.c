@@ -36,6 +36,7 @@
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
+#define DEFAULT_SERVER6 "[2001:db8::100]:32000" /* its twin, the server's end too by default */
 #define POLL_NS 10000000L /* read the ring buffer every 10 ms at most */
 #define IDLE_NS 1000000000ull /* and, idle, once a second at least */
 #define MAX_NETNS 8
@@ -67,6 +68,8 @@ struct options {
 	int have_addr;
 	struct endpoint addr;	/* port unused */
 	struct endpoint server; /* which end is the server's */
+	struct endpoint server6; /* without --server: the IPv6 twin's too */
+	int have_server;	/* --server given: only it */
 };
 
 /*
@@ -126,8 +129,8 @@ static void usage(FILE *out)
 		"  -p, --port PORT        only connections with PORT at either end\n"
 		"  -a, --addr ADDR        only connections with ADDR at either end\n"
 		"  -4, -6                 only IPv4 or only IPv6\n"
-		"      --server ADDR:PORT the server's end, to tell SIDE (default %s;\n"
-		"                         ADDR may be *)\n"
+		"      --server ADDR:PORT the server's end, to tell SIDE (default %s\n"
+		"                         and its twin %s; ADDR may be *)\n"
 		"      --json             one JSON object per line: time, event (state),\n"
 		"                         netns, pid and comm (null: the kernel), side,\n"
 		"                         local, remote, old, new, ms, trigger, action;\n"
@@ -163,7 +166,7 @@ static void usage(FILE *out)
 		"  sudo ./tcpwatch --netns tcplab --json -c 6 -p 32000 > run.json\n"
 		"  ./tcpwatch --diagram --replay run.json\n"
 		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n",
-		DEFAULT_SERVER, DIAGRAM_COLS, DIAGRAM_ROWS);
+		DEFAULT_SERVER, DEFAULT_SERVER6, DIAGRAM_COLS, DIAGRAM_ROWS);
 }
 
 static uint64_t mono_ns(void)
@@ -175,7 +178,7 @@ static uint64_t mono_ns(void)
 }
 
 /* ADDR (IPv4, IPv6 or *) into e; -1 if it is none of them. */
-static int parse_addr(const char *s, struct endpoint *e)
+static int parse_end_addr(const char *s, struct endpoint *e)
 {
 	memset(e->addr, 0, sizeof(e->addr));
 	e->any_addr = strcmp(s, "*") == 0;
@@ -209,7 +212,7 @@ static int parse_endpoint(const char *s, struct endpoint *e)
 		host++;
 		colon[-1] = '\0';
 	}
-	return parse_addr(host, e) < 0 || parse_port(colon + 1, &e->port) < 0 ? -1 : 0;
+	return parse_end_addr(host, e) < 0 || parse_port(colon + 1, &e->port) < 0 ? -1 : 0;
 }
 
 static double parse_duration(const char *s)
@@ -261,15 +264,21 @@ static int wanted(const struct options *opt, int family, const uint8_t *a, uint1
 	return 1;
 }
 
+static int is_server(const struct options *opt, int family, const uint8_t *addr, uint16_t port)
+{
+	const struct endpoint *srv = &opt->server, *twin = &opt->server6;
+
+	return (port == srv->port && addr_is(family, addr, srv)) ||
+	       (!opt->have_server && port == twin->port && addr_is(family, addr, twin));
+}
+
 /* Whose end local is: the server's, the client's (its peer is the server), or "-". */
 static const char *side_of(const struct options *opt, int family, const uint8_t *local, uint16_t lport,
 			   const uint8_t *remote, uint16_t rport)
 {
-	const struct endpoint *srv = &opt->server;
-
-	if (lport == srv->port && addr_is(family, local, srv))
+	if (is_server(opt, family, local, lport))
 		return "server";
-	if (rport == srv->port && addr_is(family, remote, srv))
+	if (is_server(opt, family, remote, rport))
 		return "client";
 	return "-";
 }
@@ -350,6 +359,13 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 
 	if (ev->kind == EVENT_DROP || ev->kind == EVENT_RESET_SENT)
 		n.reason = kernel_reason(w->kernel, ev->kind == EVENT_RESET_SENT, ev->seg.reason);
+	/*
+	 * NOT_SPECIFIED is also how the kernel frees a segment it has dealt
+	 * with (a FIN to a timewait socket, a SYN its request already has):
+	 * no drop to tell, so none is told.
+	 */
+	if (ev->kind == EVENT_DROP && strcmp(n.reason, "NOT_SPECIFIED") == 0)
+		return;
 	if (!w->view)
 		render_note(stdout, w->opt->mode, &n);
 }
@@ -407,6 +423,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 	memset(opt, 0, sizeof(*opt));
 	opt->port = -1;
 	parse_endpoint(DEFAULT_SERVER, &opt->server);
+	parse_endpoint(DEFAULT_SERVER6, &opt->server6);
 	*list = 0;
 	while ((c = getopt_long(argc, argv, "p:a:c:46vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -416,13 +433,14 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			opt->port = port;
 			break;
 		case 'a':
-			if (parse_addr(optarg, &opt->addr) < 0 || opt->addr.any_addr)
+			if (parse_end_addr(optarg, &opt->addr) < 0 || opt->addr.any_addr)
 				errx(EXIT_USAGE, "bad address '%s': want IPv4 or IPv6", optarg);
 			opt->have_addr = 1;
 			break;
 		case 'S':
 			if (parse_endpoint(optarg, &opt->server) < 0)
 				errx(EXIT_USAGE, "bad server '%s': want ADDR:PORT, [ADDR6]:PORT or *:PORT", optarg);
+			opt->have_server = 1;
 			break;
 		case '4':
 		case '6':
