@@ -25,6 +25,15 @@
 	X(LAST_ACK, 9, "LAST-ACK", "LAST-ACK")                               \
 	X(TIME_WAIT, 6, "TIME-WAIT", "TIME-WAIT")
 
+/* The states as an enum, in table order: LAB_CLOSED, LAB_LISTEN, ... */
+enum lab_state {
+#define LAB_STATE_ENUM(name, num, ss, rfc) LAB_##name,
+	TCP_STATES(LAB_STATE_ENUM)
+#undef LAB_STATE_ENUM
+	LAB_STATES,		/* how many */
+	LAB_UNKNOWN = -1	/* not known (yet) */
+};
+
 /*
  * X(FROM, TO, event, action, end that usually takes it, reachable on Linux,
  *   drawn in the RFC's figure)

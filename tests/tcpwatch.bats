@@ -240,6 +240,22 @@ mask_times() {
 	wait_for 3 programs_gone "${WATCH_PROGRAMS[@]}"
 }
 
+@test "it ends with the process that started it, however that one ends (kill -9 too)" {
+	local parent child
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	bash -c '"$0" --json -p 32000 --netns "$1" >/dev/null & echo $!; exec sleep 60' \
+		"$TCPWATCH" "$TCPLAB_NS" >"$BATS_TEST_TMPDIR/pid" &
+	parent=$!
+	wait_for 5 test -s "$BATS_TEST_TMPDIR/pid"
+	child=$(cat "$BATS_TEST_TMPDIR/pid")
+	wait_for 5 attached "$child"
+	mapfile -t WATCH_PROGRAMS < <(bpf_programs_of "$child")
+	kill -KILL "$parent"
+	wait "$parent" || true
+	wait_for 5 pid_gone "$child"
+	wait_for 3 programs_gone "${WATCH_PROGRAMS[@]}"
+}
+
 @test "clear errors: bad options exit 2; not root exits 2" {
 	run -2 "$TCPWATCH" -p 0
 	[[ $output == *"bad port '0'"* ]]

@@ -273,7 +273,7 @@ static void draw_last_arrow(struct canvas *cv, const struct diagram_state *st)
 	const struct arrow *a;
 	const struct path *p;
 
-	if (st->last_from == NULL || (a = find_arrow(st->last_from, st->last_to)) == NULL)
+	if (st->last_from == NULL || (a = find_arrow(lab_state_named(st->last_from), lab_state_named(st->last_to))) == NULL)
 		return;
 	p = path_of(a->from, a->to);
 	if (p != NULL)

@@ -49,7 +49,7 @@ struct conn {
 	int where, family;
 	uint8_t local[16], remote[16];
 	uint16_t lport, rport;
-	const char *state;	/* RFC name; NULL: not known yet */
+	enum lab_state state;	/* LAB_UNKNOWN: not known yet */
 	enum kind kind;
 	uint64_t since;		/* when it entered state; 0: not seen */
 	uint64_t sk;		/* the full socket, 0 if none */
@@ -57,6 +57,7 @@ struct conn {
 	uint64_t next_check;	/* minisockets: when to ask sock_diag again */
 	struct packet rcv[RECENT]; /* the last segments it received: rcv[(nrcv - 1) % RECENT] newest */
 	unsigned nrcv;
+	unsigned caused;	/* the received segments before this one have caused their step */
 	uint32_t syn_seq, fin_seq;
 	int sent_syn, sent_fin;
 	struct conn *next;	/* hash chain */
@@ -130,6 +131,7 @@ static struct conn *find_conn(struct rfc *r, int where, int family, const uint8_
 		return NULL;
 	c->where = where;
 	c->family = family;
+	c->state = LAB_UNKNOWN;
 	memcpy(c->local, l, alen(family));
 	memcpy(c->remote, rm, alen(family));
 	c->lport = lp;
@@ -236,13 +238,13 @@ static struct conn *listener_of(struct rfc *r, int where, int family, const uint
 
 	if (c == NULL)
 		c = find_conn(r, where, family, any, lp, any, 0, 0);
-	return c != NULL && c->state != NULL && strcmp(c->state, "LISTEN") == 0 ? c : NULL;
+	return c != NULL && c->state == LAB_LISTEN ? c : NULL;
 }
 
 /* ---- telling steps ---------------------------------------------------- */
 
 /* How the diagram names a segment's flags; ours says whether we sent it. */
-static const char *segment_name(const struct conn *c, const struct packet *p, int ours, const char *old_state)
+static const char *segment_name(const struct conn *c, const struct packet *p, int ours, enum lab_state old_state)
 {
 	static const char *const name[2][6] = {
 		{ "rcv RST", "rcv SYN,ACK", "rcv SYN", "rcv FIN,ACK", "rcv FIN", "rcv ACK" },
@@ -259,7 +261,7 @@ static const char *segment_name(const struct conn *c, const struct packet *p, in
 	if (p->flags & TCP_FL_SYN)
 		return n[2];
 	if (p->flags & TCP_FL_FIN)
-		return acks_fin && strcmp(old_state, "FIN_WAIT1") == 0 ? n[3] : n[4];
+		return acks_fin && old_state == LAB_FIN_WAIT1 ? n[3] : n[4];
 	if (acks_fin)
 		return "rcv ACK of FIN";
 	if (acks_syn)
@@ -403,16 +405,26 @@ static int brought(const struct packet *p, const struct tcp_seq *q)
 	return (p->flags & TCP_FL_ACK) && p->ack == q->snd_una;
 }
 
-/* The segment c received, newest first, that brought it to q; NULL if none did. */
-static const struct packet *cause_of(const struct conn *c, const struct tcp_seq *q)
+/*
+ * Which segment c received (its number: c->rcv[n % RECENT]), newest first,
+ * brought it to q; -1 if none did.  A segment causes one step: those before
+ * c->caused have.  In SYN_SENT nothing is expected yet, and the SYN of a
+ * simultaneous open is taken before the socket moves its rcv_nxt past it.
+ */
+static int cause_of(const struct conn *c, const struct tcp_seq *q, int in_syn_sent)
 {
-	for (unsigned k = 0; k < RECENT && k < c->nrcv; k++) {
+	for (unsigned k = 0; k < RECENT && k < c->nrcv && c->nrcv - 1 - k >= c->caused; k++) {
 		const struct packet *p = &c->rcv[(c->nrcv - 1 - k) % RECENT];
 
-		if (brought(p, q))
-			return p;
+		if (brought(p, q) || (in_syn_sent && (p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN))
+			return (int)(c->nrcv - 1 - k);
 	}
-	return NULL;
+	return -1;
+}
+
+static const struct packet *received(const struct conn *c, int n)
+{
+	return n < 0 ? NULL : &c->rcv[(unsigned)n % RECENT];
 }
 
 /*
@@ -458,20 +470,22 @@ static const struct packet *action_of(const struct step_ctx *s, int to_syn_sent)
 }
 
 /* The event of the step: the call, the timer, or the segment that matched ("?" if none). */
-static const char *trigger_of(const struct step_ctx *s, const struct arrow *a, const char *old_state)
+static const char *trigger_of(const struct step_ctx *s, const struct arrow *a, enum lab_state old_state)
 {
 	const struct packet *p = s->cause;
 
 	if (p != NULL && (p->flags & TCP_FL_RST))
 		return "rcv RST";
-	if (s->how == BY_CALL && (a == NULL || strncmp(a->event, "rcv ", 4) != 0))
-		return a ? a->event : "CLOSE";
+	if (s->how == BY_CALL && a != NULL && strncmp(a->event, "rcv ", 4) != 0)
+		return a->event;
+	if (s->how == BY_CALL && p == NULL)
+		return "?"; /* a call the diagram has no arrow for (ss -K, say): the program is named */
 	if (s->how == BY_TIMER)
 		return a && strstr(a->event, "Timeout") ? a->event : "timeout";
 	return p ? segment_name(s->c, p, 0, old_state) : "?";
 }
 
-static void emit(struct step_ctx *s, const char *old_state, const char *new_state, const char *detail)
+static void emit(struct step_ctx *s, enum lab_state old_state, enum lab_state new_state, const char *detail)
 {
 	struct conn *c = s->c;
 	const struct arrow *a = find_arrow(old_state, new_state);
@@ -486,12 +500,12 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 	memcpy(st.remote, c->remote, 16);
 	st.lport = c->lport;
 	st.rport = c->rport;
-	st.old_state = old_state;
-	st.new_state = new_state;
+	st.old_state = lab_state_name(old_state);
+	st.new_state = lab_state_name(new_state);
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
 	st.trigger = trigger_of(s, a, old_state);
 	if (s->seq != NULL)
-		sent = s->r->cfg.kernel_only ? NULL : action_of(s, strcmp(new_state, "SYN_SENT") == 0);
+		sent = s->r->cfg.kernel_only ? NULL : action_of(s, new_state == LAB_SYN_SENT);
 	if (sent != NULL)
 		st.action = segment_name(c, sent, 1, old_state);
 	else
@@ -503,6 +517,8 @@ static void emit(struct step_ctx *s, const char *old_state, const char *new_stat
 	}
 	c->state = new_state;
 	c->since = s->ns;
+	if (s->seq == NULL && s->cause != NULL)
+		c->caused = c->nrcv; /* a step of the segment just received: it has caused it */
 	s->r->cfg.fn(&st, s->r->cfg.ctx);
 }
 
@@ -569,9 +585,9 @@ static struct conn *conn_of_step(struct rfc *r, const struct tcp_event *ev)
 
 /* ---- the kernel's steps ---------------------------------------------- */
 
-static int is_state(const struct conn *c, const char *name)
+static int is_state(const struct conn *c, enum lab_state state)
 {
-	return c->state != NULL && strcmp(c->state, name) == 0;
+	return c->state == state;
 }
 
 /* What sock_diag says of to's 4-tuple now. */
@@ -588,32 +604,32 @@ static void to_minisocket(struct rfc *r, struct conn *c, uint64_t ns)
 }
 
 /* A full socket handed over to a minisocket, or ended: which, by the wire, else sock_diag. */
-static void close_from(struct step_ctx *s, const char *old_state)
+static void close_from(struct step_ctx *s, enum lab_state old_state)
 {
 	struct conn *c = s->c;
 	const struct packet *p = s->cause;
 	int kstate;
 
 	if (p != NULL && (p->flags & TCP_FL_RST)) {
-		emit(s, old_state, "CLOSED", "reset");
+		emit(s, old_state, LAB_CLOSED, "reset");
 		return;
 	}
 	/* Without a FIN or an RST, FIN_WAIT2 -> CLOSE is close() handing over to a minisocket. */
-	if (p != NULL && ((p->flags & TCP_FL_FIN) || strcmp(old_state, "CLOSING") == 0))
+	if (p != NULL && ((p->flags & TCP_FL_FIN) || old_state == LAB_CLOSING))
 		kstate = TCP_TIME_WAIT;
 	else if (c->nrcv)
-		kstate = strcmp(old_state, "FIN_WAIT2") == 0 ? TCP_FIN_WAIT2 : 0;
+		kstate = old_state == LAB_FIN_WAIT2 ? TCP_FIN_WAIT2 : 0;
 	else
 		kstate = kernel_state_of(s->r, c);
-	if (kstate == TCP_FIN_WAIT2 && strcmp(old_state, "FIN_WAIT2") == 0) {
+	if (kstate == TCP_FIN_WAIT2 && old_state == LAB_FIN_WAIT2) {
 		/* close()d in FIN_WAIT2: the RFC state goes on in a minisocket */
-		c->state = "FIN_WAIT2";
+		c->state = LAB_FIN_WAIT2;
 		to_minisocket(s->r, c, s->ns);
 	} else if (kstate == TCP_TIME_WAIT) {
-		emit(s, old_state, "TIME_WAIT", "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
+		emit(s, old_state, LAB_TIME_WAIT, "the full socket hands over to a timewait minisocket (the tracepoint: -> CLOSE)");
 		to_minisocket(s->r, c, s->ns);
 	} else {
-		emit(s, old_state, "CLOSED", NULL);
+		emit(s, old_state, LAB_CLOSED, NULL);
 	}
 }
 
@@ -637,12 +653,20 @@ static void kernel_note(struct rfc *r, const struct tcp_event *ev)
 		r->cfg.note(ev, where, r->cfg.ctx);
 }
 
+/* Is FROM -> TO an arrow a segment's arrival takes ("rcv ..."), by the table? */
+static int by_segment(enum lab_state from, enum lab_state to)
+{
+	const struct arrow *a = find_arrow(from, to);
+
+	return a != NULL && strncmp(a->event, "rcv ", 4) == 0;
+}
+
 static void kernel_step(struct rfc *r, size_t i)
 {
 	struct tcp_event step = r->events[i];
 	const struct tcp_event *ev = &step;
 	const struct tcp_event *next = next_step_of(r, i);
-	const char *old_state = state_name(ev->old_state), *new_state = state_name(ev->new_state);
+	enum lab_state old_state = lab_state_of(ev->old_state), new_state = lab_state_of(ev->new_state);
 	struct step_ctx s = {
 		.r = r,
 		.ns = ev->ns,
@@ -651,7 +675,7 @@ static void kernel_step(struct rfc *r, size_t i)
 		.action_until = ev->ns + ACTION_WINDOW_NS,
 		.task = ev->in_irq ? NULL : ev,
 	};
-	const struct packet *fin;
+	int cause, fin;
 	struct conn *c;
 
 	if (ev->kind != EVENT_STEP) {
@@ -673,7 +697,11 @@ static void kernel_step(struct rfc *r, size_t i)
 		return;
 	}
 	s.c = c;
-	s.cause = cause_of(c, &ev->seq);
+	cause = cause_of(c, &ev->seq, ev->old_state == TCP_SYN_SENT);
+	if (s.how == BY_CALL && !by_segment(old_state, new_state) && cause >= 0 &&
+	    !(received(c, cause)->flags & TCP_FL_RST))
+		cause = -1; /* close(), connect(), listen(): no segment made it, whatever came last */
+	s.cause = received(c, cause);
 	c->seen = ev->ns;
 	if (next != NULL && next->ns < s.action_until)
 		s.action_until = next->ns;
@@ -681,16 +709,19 @@ static void kernel_step(struct rfc *r, size_t i)
 		emit(&s, old_state, new_state, NULL);
 	} else if (ev->old_state == TCP_LISTEN && ev->new_state == TCP_SYN_RECV) {
 		/* the child of a request: the RFC's SYN_RECV began with the SYN */
-		if (c->kind != REQUEST || !is_state(c, "SYN_RECV"))
+		cause = -1; /* its sequence state is the listener's still: its next step's is its own */
+		s.cause = next != NULL ? received(c, cause_of(c, &next->seq, 0)) : NULL;
+		if (c->kind != REQUEST || !is_state(c, LAB_SYN_RECV))
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
 		set_kind(r, c, FULL);
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
-		   next->new_state == TCP_CLOSE && (fin = cause_of(c, &next->seq)) != NULL &&
-		   (fin->flags & TCP_FL_FIN)) {
+		   next->new_state == TCP_CLOSE && (fin = cause_of(c, &next->seq, 0)) >= 0 &&
+		   (received(c, fin)->flags & TCP_FL_FIN)) {
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
-		s.cause = fin;
+		cause = fin;
+		s.cause = received(c, fin);
 		s.seq = &next->seq;
-		emit(&s, "FIN_WAIT1", "TIME_WAIT",
+		emit(&s, LAB_FIN_WAIT1, LAB_TIME_WAIT,
 		     "FIN_WAIT1 -> FIN_WAIT2 -> CLOSE in one segment: a timewait minisocket");
 		to_minisocket(r, c, ev->ns);
 		r->events[next - r->events].consumed = 1; /* its CLOSE is this */
@@ -702,6 +733,8 @@ static void kernel_step(struct rfc *r, size_t i)
 	} else {
 		emit(&s, old_state, new_state, NULL);
 	}
+	if (cause >= 0 && (unsigned)cause >= c->caused)
+		c->caused = (unsigned)cause + 1;
 	if (ev->new_state == TCP_CLOSE) {
 		sk_forget(r, ev->sk);
 		c->sk = 0;
@@ -758,29 +791,29 @@ static void segment_step(struct rfc *r, const struct packet *p)
 		return;
 	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
 	    listener_of(r, p->where, p->family, p->dst, p->dport) != NULL &&
-	    (to->state == NULL || is_state(to, "TIME_WAIT") || is_state(to, "CLOSED")) &&
+	    (to->state == LAB_UNKNOWN || to->kind == MINI || is_state(to, LAB_CLOSED)) &&
 	    (s.reply = answer_to(r, to, p, TCP_FL_SYN | TCP_FL_ACK)) != NULL) {
-		if (is_state(to, "TIME_WAIT")) {
+		if (to->kind == MINI) { /* TIME_WAIT, or FIN_WAIT2 after close() */
 			const struct packet *synack = s.reply;
 
 			s.reply = NULL;
-			emit(&s, "TIME_WAIT", "CLOSED", "a new SYN on the same 4-tuple replaces the timewait minisocket");
+			emit(&s, to->state, LAB_CLOSED, "a new SYN on the same 4-tuple replaces the timewait minisocket");
 			s.reply = synack;
 		}
 		to->since = 0;
 		set_kind(r, to, REQUEST);
-		emit(&s, "LISTEN", "SYN_RECV", "a request socket: no full socket until the last ACK");
-	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, "SYN_RECV") &&
+		emit(&s, LAB_LISTEN, LAB_SYN_RECV, "a request socket: no full socket until the last ACK");
+	} else if ((p->flags & TCP_FL_RST) && to->kind == REQUEST && is_state(to, LAB_SYN_RECV) &&
 		   kernel_state_of(r, to) == 0) {
-		emit(&s, "SYN_RECV", "LISTEN", "the request socket is dropped; the listener stays");
+		emit(&s, LAB_SYN_RECV, LAB_LISTEN, "the request socket is dropped; the listener stays");
 		drop_conn(r, to);
-	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, "FIN_WAIT2") &&
+	} else if ((p->flags & TCP_FL_FIN) && to->kind == MINI && is_state(to, LAB_FIN_WAIT2) &&
 		   (s.reply = answer_to(r, to, p, TCP_FL_ACK)) != NULL) {
-		emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turns TIME_WAIT");
+		emit(&s, LAB_FIN_WAIT2, LAB_TIME_WAIT, "the FIN_WAIT2 minisocket turns TIME_WAIT");
 		to_minisocket(r, to, p->ns);
-	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, "TIME_WAIT") &&
+	} else if ((p->flags & TCP_FL_RST) && to->kind == MINI && is_state(to, LAB_TIME_WAIT) &&
 		   kernel_state_of(r, to) == 0) {
-		emit(&s, "TIME_WAIT", "CLOSED", "an RST in window ends TIME_WAIT (net.ipv4.tcp_rfc1337 = 0)");
+		emit(&s, LAB_TIME_WAIT, LAB_CLOSED, "an RST in window ends TIME_WAIT (net.ipv4.tcp_rfc1337 = 0)");
 		drop_conn(r, to);
 	}
 }
@@ -803,13 +836,13 @@ static void check_minisockets(struct rfc *r, uint64_t now)
 		if (now < c->next_check)
 			continue;
 		k = kernel_state_of(r, c);
-		if (k == TCP_TIME_WAIT && is_state(c, "FIN_WAIT2")) {
+		if (k == TCP_TIME_WAIT && is_state(c, LAB_FIN_WAIT2)) {
 			s.how = BY_SEGMENT; /* a FIN we did not see: no cause to name */
-			emit(&s, "FIN_WAIT2", "TIME_WAIT", "the FIN_WAIT2 minisocket turned TIME_WAIT");
+			emit(&s, LAB_FIN_WAIT2, LAB_TIME_WAIT, "the FIN_WAIT2 minisocket turned TIME_WAIT");
 			to_minisocket(r, c, now);
 		} else if (k == 0) {
 			c->nrcv = 0;
-			emit(&s, c->state, "CLOSED", "the timewait minisocket is gone");
+			emit(&s, c->state, LAB_CLOSED, "the timewait minisocket is gone");
 			drop_conn(r, c);
 		} else {
 			c->next_check = now + RECHECK_NS;
@@ -823,7 +856,7 @@ static void forget_idle(struct rfc *r, uint64_t now)
 	for (unsigned b = 0; b < BUCKETS; b++)
 		for (struct conn *c = r->conns[b], *next; c != NULL; c = next) {
 			next = c->next;
-			if (c->state == NULL && c->sk == 0 && c->seen + WIRE_MEMORY_NS < now)
+			if (c->state == LAB_UNKNOWN && c->sk == 0 && c->seen + WIRE_MEMORY_NS < now)
 				drop_conn(r, c);
 		}
 }

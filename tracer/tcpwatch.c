@@ -7,6 +7,7 @@
  * diagram.c and view.c.  It also exports the one table of states and arrows
  * for scripts (--list-states/--list-arrows).
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -156,7 +157,8 @@ static void usage(FILE *out)
 		"  -h, --help             show this help\n"
 		"\n"
 		"Needs root (BPF).  Its programs are filtered in the kernel to the watched\n"
-		"namespaces and filters, and go with the process, however it ends.\n"
+		"namespaces and filters, and go with the process, however it ends; it\n"
+		"ends (as on SIGTERM) when the process that started it does.\n"
 		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
 		"Exit status: 0 done, 1 failed, 2 bad usage, not root or no such namespace,\n"
 		"3 the kernel dropped steps or segments (said on stderr).\n"
@@ -629,6 +631,20 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 	return n;
 }
 
+/*
+ * A watcher started by a script (tcplab arrow, tour, watch) ends with it,
+ * however the script ends (kill -9 too): SIGTERM when the parent goes.
+ */
+static void end_with_parent(void)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		warn("prctl PR_SET_PDEATHSIG");
+	else if (getppid() != parent) /* it went before we asked */
+		raise(SIGTERM);
+}
+
 /* What the kernel is to let through: the namespaces and the filters. */
 static void kernel_filter_of(const struct options *opt, const unsigned long *inode, int n,
 			     struct kernel_filter *f)
@@ -659,6 +675,7 @@ static int watch(const struct options *opt)
 	if (geteuid() != 0)
 		errx(EXIT_USAGE, "must run as root: BPF needs it (run it as root, or with sudo)");
 	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the programs go */
+	end_with_parent();
 	signal(SIGPIPE, SIG_IGN);
 	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
 	w.rfc = rfc_new(&cfg);
