@@ -72,6 +72,15 @@ struct sk_buff {
 	unsigned char *head;
 } CORE;
 
+/*
+ * The drop reasons tcpwatch leaves out, by name: libbpf puts in the running
+ * kernel's values (bpf_core_enum_value); the numbers here are placeholders.
+ */
+enum skb_drop_reason {
+	SKB_DROP_REASON_NOT_SPECIFIED = 1,
+	SKB_DROP_REASON_QUEUE_PURGE = 2,
+};
+
 /* What TCP keeps in an skb's cb[]: the segment's sequence numbers and flags. */
 struct tcp_skb_cb {
 	__u32 seq;

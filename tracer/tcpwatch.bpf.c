@@ -283,13 +283,28 @@ static __u32 netns_of_skb(const struct sk_buff *skb)
 	return sk ? netns_of_sock(sk) : 0;
 }
 
+/*
+ * Not every kfree_skb is a segment lost: NOT_SPECIFIED is also how the
+ * kernel frees one it has dealt with (a FIN to a timewait socket, a SYN its
+ * request already has), QUEUE_PURGE what a socket's queues still held when
+ * it goes (its FIN, long acknowledged).
+ */
+static int is_drop(unsigned int reason)
+{
+	return reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED) &&
+	       reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE);
+}
+
 /* skb/kfree_skb: a segment the kernel dropped, and why (iptables: NETFILTER_DROP). */
 SEC("raw_tp/kfree_skb")
-int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, int reason)
+int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, unsigned int reason)
 {
 	struct bpf_record *rec;
-	__u32 netns = netns_of_skb(skb);
+	__u32 netns;
 
+	if (!is_drop(reason))
+		return 0;
+	netns = netns_of_skb(skb);
 	if (!watched_netns(netns) || (rec = new_record(KIND_DROP)) == NULL)
 		return 0;
 	rec->netns = netns;

@@ -361,13 +361,6 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 
 	if (ev->kind == EVENT_DROP || ev->kind == EVENT_RESET_SENT)
 		n.reason = kernel_reason(w->kernel, ev->kind == EVENT_RESET_SENT, ev->seg.reason);
-	/*
-	 * NOT_SPECIFIED is also how the kernel frees a segment it has dealt
-	 * with (a FIN to a timewait socket, a SYN its request already has):
-	 * no drop to tell, so none is told.
-	 */
-	if (ev->kind == EVENT_DROP && strcmp(n.reason, "NOT_SPECIFIED") == 0)
-		return;
 	if (!w->view)
 		render_note(stdout, w->opt->mode, &n);
 }
