@@ -5,6 +5,8 @@
  * buffer.  Programs and maps belong to this process: they go when it ends,
  * however it ends, so nothing is left behind in the kernel.
  */
+#define _GNU_SOURCE /* memfd_create */
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include <errno.h>
@@ -17,7 +19,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "btfsum.h"
 #include "kernel.h"
+#include "min_btf.h"
 #include "tcpwatch.h"
 /* bpftool embeds the BPF object as one long string: not ours to shorten. */
 #pragma GCC diagnostic push
@@ -107,6 +111,30 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+/*
+ * The BTF made at build time from this kernel's, as a file for libbpf
+ * (a memfd: its fd, the path in path); -1 when the running kernel's BTF is
+ * not the one it was made from, and libbpf must read the whole of it.
+ */
+static int small_btf(char *path, size_t len)
+{
+	int fd;
+
+	if (MIN_BTF_OF_SUM == 0 || btfsum_of(VMLINUX_BTF) != MIN_BTF_OF_SUM)
+		return -1;
+	fd = memfd_create("tcpwatch-btf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, min_btf, sizeof(min_btf)) != (ssize_t)sizeof(min_btf)) {
+		close(fd);
+		return -1;
+	}
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
 static const char *stage_error(const char *stage, int e, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "BPF: %s: %s%s", stage, strerror(e),
@@ -117,20 +145,29 @@ static const char *stage_error(const char *stage, int e, char *err, size_t errle
 struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errlen)
 {
 	struct kernel *k = calloc(1, sizeof(*k));
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	char btf_path[64];
+	int btf_fd = -1, loaded;
 
 	libbpf_set_print(print_libbpf);
 	if (k == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	k->skel = tcpwatch_bpf__open();
+	btf_fd = small_btf(btf_path, sizeof(btf_path));
+	opts.btf_custom_path = btf_fd >= 0 ? btf_path : NULL;
+	k->skel = tcpwatch_bpf__open_opts(&opts);
 	if (k->skel == NULL) {
 		stage_error("opening the programs", errno, err, errlen);
 		goto fail;
 	}
 	set_filters(k->skel, f);
-	if (tcpwatch_bpf__load(k->skel) < 0) {
-		stage_error("loading the programs (is /sys/kernel/btf/vmlinux there?)", errno, err, errlen);
+	loaded = tcpwatch_bpf__load(k->skel);
+	if (btf_fd >= 0)
+		close(btf_fd);
+	btf_fd = -1;
+	if (loaded < 0) {
+		stage_error("loading the programs (is " VMLINUX_BTF " there?)", errno, err, errlen);
 		goto fail;
 	}
 	if (watch_netns(k->skel, f) < 0) {
@@ -148,6 +185,8 @@ struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errl
 	}
 	return k;
 fail:
+	if (btf_fd >= 0)
+		close(btf_fd);
 	kernel_close(k);
 	return NULL;
 }
