@@ -120,6 +120,13 @@ watch_into() {
 	((${#WATCH_PROGRAMS[@]} > 0))
 }
 
+# end_watch: in teardown, a watcher still running ends as a user would end it.
+end_watch() {
+	if [[ -n ${WATCH_PID:-} ]] && kill -INT "$WATCH_PID" 2>/dev/null; then
+		wait_for 3 pid_gone "$WATCH_PID" || kill -KILL "$WATCH_PID" 2>/dev/null || true
+	fi
+}
+
 # stop_watch [PID]: end a watcher as a user would (SIGINT) and wait for it.
 stop_watch() {
 	local pid=${1:-$WATCH_PID}

@@ -10,10 +10,7 @@ teardown_file() { file_lab_down; }
 
 teardown() {
 	"$TCPLAB" reset >/dev/null
-	# a watcher still running ends as a user would end it
-	if [[ -n ${WATCH_PID:-} ]] && kill -INT "$WATCH_PID" 2>/dev/null; then
-		wait_for 3 pid_gone "$WATCH_PID" || kill -KILL "$WATCH_PID" 2>/dev/null || true
-	fi
+	end_watch
 }
 
 # One whole connection through the lab: the client closes first.

@@ -14,9 +14,7 @@ teardown_file() { file_lab_down; }
 
 teardown() {
 	"$TCPLAB" reset >/dev/null
-	if [[ -n ${WATCH_PID:-} ]] && kill -INT "$WATCH_PID" 2>/dev/null; then
-		wait_for 3 pid_gone "$WATCH_PID" || kill -KILL "$WATCH_PID" 2>/dev/null || true
-	fi
+	end_watch
 	if [[ -n ${FOREIGN:-} ]]; then
 		TCPLAB_NS=$FOREIGN "$TCPLAB" down >/dev/null
 	fi

@@ -172,20 +172,28 @@ static void put_where_who(struct line *l, const char *netns, int pid, const char
 	put(l, decimal((uint64_t)pid, num + sizeof(num)));
 }
 
+/* Every text line's first two columns, TIME(ms) and SIDE, in the side's colour (on). */
+static void put_time_side(struct line *l, const char *on, uint64_t time_ns, const char *side)
+{
+	char num[32];
+	size_t at;
+
+	put(l, on);
+	put_right(l, milliseconds(time_ns, num), 10);
+	PUT(l, " ");
+	at = l->len;
+	put(l, side);
+	pad(l, at, 6);
+	PUT(l, " ");
+}
+
 /* TIME(ms) SIDE LOCAL -> REMOTE OLD -> NEW MS_IN_OLD TRIGGER / ACTION  in NETNS by TASK, in columns. */
 static void render_text(struct line *l, int colour, const struct transition *t)
 {
 	const char *on = colour ? colour_of(t->side) : "";
 	char num[32];
-	size_t at;
 
-	put(l, on);
-	put_right(l, milliseconds(t->time_ns, num), 10);
-	PUT(l, " ");
-	at = l->len;
-	put(l, t->side);
-	pad(l, at, 6);
-	PUT(l, " ");
+	put_time_side(l, on, t->time_ns, t->side);
 	put_arrow(l, t->local, t->remote, 45);
 	put_arrow(l, t->old_state, t->new_state, 25);
 	put_right(l, t->ns_in_old < 0 ? "-" : milliseconds((uint64_t)t->ns_in_old, num), 9);
@@ -307,15 +315,8 @@ static void render_note_text(struct line *l, int colour, const struct note *n)
 {
 	const char *on = colour ? colour_of(n->side) : "";
 	char num[32];
-	size_t at;
 
-	put(l, on);
-	put_right(l, milliseconds(n->time_ns, num), 10);
-	PUT(l, " ");
-	at = l->len;
-	put(l, n->side);
-	pad(l, at, 6);
-	PUT(l, " ");
+	put_time_side(l, on, n->time_ns, n->side);
 	put(l, n->verb);
 	PUT(l, " ");
 	put(l, n->segment);

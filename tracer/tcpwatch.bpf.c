@@ -166,29 +166,20 @@ static void read_task(struct bpf_record *st)
 	}
 }
 
-/* A record of this kind, its time and task filled; NULL (and counted) when the ring is full. */
-static struct bpf_record *new_record(__u8 kind)
+/* A record of this kind (on the stack), its time and task filled. */
+static void new_record(struct bpf_record *rec, __u8 kind)
 {
-	struct bpf_record *rec = bpf_ringbuf_reserve(&records, sizeof(*rec), 0);
-
-	if (rec == NULL) {
-		count_lost();
-		return NULL;
-	}
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->ns = bpf_ktime_get_ns();
 	rec->kind = kind;
 	read_task(rec);
-	return rec;
 }
 
-/* Hand it over if the filters want it. */
-static void submit(struct bpf_record *rec)
+/* Into the ring buffer if the filters want it; counted when there is no room (a loss, said). */
+static void submit(const struct bpf_record *rec)
 {
-	if (wanted(rec))
-		bpf_ringbuf_submit(rec, 0);
-	else
-		bpf_ringbuf_discard(rec, 0);
+	if (wanted(rec) && bpf_ringbuf_output(&records, (void *)rec, sizeof(*rec), 0) < 0)
+		count_lost();
 }
 
 static __u32 netns_of_sock(const struct sock *sk)
@@ -209,21 +200,22 @@ static int watched_netns(__u32 netns)
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(on_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns;
 
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	netns = netns_of_sock(sk);
-	if (!watched_netns(netns) || (rec = new_record(KIND_STEP)) == NULL)
+	if (!watched_netns(netns))
 		return 0;
-	rec->sk = (__u64)sk;
-	rec->netns = netns;
-	rec->old_state = (__u8)oldstate;
-	rec->new_state = (__u8)newstate;
-	read_ends(sk, rec);
-	read_seq(sk, &rec->seq);
-	submit(rec);
+	new_record(&rec, KIND_STEP);
+	rec.sk = (__u64)sk;
+	rec.netns = netns;
+	rec.old_state = (__u8)oldstate;
+	rec.new_state = (__u8)newstate;
+	read_ends(sk, &rec);
+	read_seq(sk, &rec.seq);
+	submit(&rec);
 	return 0;
 }
 
@@ -299,22 +291,21 @@ static int is_drop(unsigned int reason)
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, unsigned int reason)
 {
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns;
 
 	if (!is_drop(reason))
 		return 0;
 	netns = netns_of_skb(skb);
-	if (!watched_netns(netns) || (rec = new_record(KIND_DROP)) == NULL)
+	if (!watched_netns(netns))
 		return 0;
-	rec->netns = netns;
-	rec->sk = (__u64)BPF_CORE_READ(skb, sk);
-	rec->seg.reason = (__u32)reason;
-	if (read_segment(skb, rec) < 0) {
-		bpf_ringbuf_discard(rec, 0);
+	new_record(&rec, KIND_DROP);
+	rec.netns = netns;
+	rec.sk = (__u64)BPF_CORE_READ(skb, sk);
+	rec.seg.reason = (__u32)reason;
+	if (read_segment(skb, &rec) < 0)
 		return 0;
-	}
-	submit(rec);
+	submit(&rec);
 	return 0;
 }
 
@@ -324,23 +315,24 @@ int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb, in
 {
 	const struct inet_connection_sock *icsk = (const void *)sk;
 	struct tcp_skb_cb cb;
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns = netns_of_sock(sk);
 
-	if (err != 0 || !watched_netns(netns) || (rec = new_record(KIND_RETRANSMIT)) == NULL)
+	if (err != 0 || !watched_netns(netns))
 		return 0;
-	rec->netns = netns;
-	rec->sk = (__u64)sk;
-	read_ends(sk, rec);
-	read_seq(sk, &rec->seq);
+	new_record(&rec, KIND_RETRANSMIT);
+	rec.netns = netns;
+	rec.sk = (__u64)sk;
+	read_ends(sk, &rec);
+	read_seq(sk, &rec.seq);
 	bpf_core_read(&cb.seq, sizeof(cb.seq), &((struct tcp_skb_cb *)&skb->cb)->seq);
 	bpf_core_read(&cb.tcp_flags, sizeof(cb.tcp_flags), &((struct tcp_skb_cb *)&skb->cb)->tcp_flags);
-	rec->seg.seq = cb.seq;
-	rec->seg.flags = (__u8)(cb.tcp_flags & 0x17);
+	rec.seg.seq = cb.seq;
+	rec.seg.flags = (__u8)(cb.tcp_flags & 0x17);
 	/* the retransmission timer counts before it resends; a fast retransmit is not counted (0) */
-	rec->seg.count = BPF_CORE_READ(icsk, icsk_retransmits);
-	rec->seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	submit(rec);
+	rec.seg.count = BPF_CORE_READ(icsk, icsk_retransmits);
+	rec.seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	submit(&rec);
 	return 0;
 }
 
@@ -348,27 +340,28 @@ int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb, in
 SEC("raw_tp/tcp_retransmit_synack")
 int BPF_PROG(on_retransmit_synack, const struct sock *sk, const struct request_sock *req)
 {
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns = netns_of_sock(sk);
 
-	if (!watched_netns(netns) || (rec = new_record(KIND_RETRANSMIT)) == NULL)
+	if (!watched_netns(netns))
 		return 0;
-	rec->netns = netns;
-	rec->sk = (__u64)req;
-	rec->family = (__u8)BPF_CORE_READ(req, __req_common.skc_family);
-	rec->sport = BPF_CORE_READ(req, __req_common.skc_num);
-	rec->dport = bpf_ntohs(BPF_CORE_READ(req, __req_common.skc_dport));
-	if (rec->family == AF_INET6) {
-		BPF_CORE_READ_INTO(&rec->saddr, req, __req_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(&rec->daddr, req, __req_common.skc_v6_daddr);
+	new_record(&rec, KIND_RETRANSMIT);
+	rec.netns = netns;
+	rec.sk = (__u64)req;
+	rec.family = (__u8)BPF_CORE_READ(req, __req_common.skc_family);
+	rec.sport = BPF_CORE_READ(req, __req_common.skc_num);
+	rec.dport = bpf_ntohs(BPF_CORE_READ(req, __req_common.skc_dport));
+	if (rec.family == AF_INET6) {
+		BPF_CORE_READ_INTO(&rec.saddr, req, __req_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&rec.daddr, req, __req_common.skc_v6_daddr);
 	} else {
-		BPF_CORE_READ_INTO((__be32 *)rec->saddr, req, __req_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__be32 *)rec->daddr, req, __req_common.skc_daddr);
+		BPF_CORE_READ_INTO((__be32 *)rec.saddr, req, __req_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__be32 *)rec.daddr, req, __req_common.skc_daddr);
 	}
-	rec->seg.flags = 0x12; /* SYN,ACK */
-	rec->seg.count = (__u8)(BPF_CORE_READ(req, num_retrans) + 1); /* counted after it is sent */
-	rec->seg.state = 3; /* TCP_SYN_RECV */
-	submit(rec);
+	rec.seg.flags = 0x12; /* SYN,ACK */
+	rec.seg.count = (__u8)(BPF_CORE_READ(req, num_retrans) + 1); /* counted after it is sent */
+	rec.seg.state = 3; /* TCP_SYN_RECV */
+	submit(&rec);
 	return 0;
 }
 
@@ -379,32 +372,31 @@ int BPF_PROG(on_retransmit_synack, const struct sock *sk, const struct request_s
 SEC("raw_tp/tcp_send_reset")
 int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb, int reason)
 {
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns = sk ? netns_of_sock(sk) : netns_of_skb(skb);
 
-	if (!watched_netns(netns) || (rec = new_record(KIND_RESET_SENT)) == NULL)
+	if (!watched_netns(netns))
 		return 0;
-	rec->netns = netns;
-	rec->sk = (__u64)sk;
-	rec->seg.reason = (__u32)reason;
-	rec->seg.state = sk ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
+	new_record(&rec, KIND_RESET_SENT);
+	rec.netns = netns;
+	rec.sk = (__u64)sk;
+	rec.seg.reason = (__u32)reason;
+	rec.seg.state = sk ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
 	if (skb) {
 		struct bpf_record in;
 
 		__builtin_memset(&in, 0, sizeof(in));
-		if (read_segment(skb, &in) < 0) {
-			bpf_ringbuf_discard(rec, 0);
+		if (read_segment(skb, &in) < 0)
 			return 0;
-		}
-		rec->family = in.family;
-		rec->sport = in.dport;
-		rec->dport = in.sport;
-		__builtin_memcpy(rec->saddr, in.daddr, 16);
-		__builtin_memcpy(rec->daddr, in.saddr, 16);
+		rec.family = in.family;
+		rec.sport = in.dport;
+		rec.dport = in.sport;
+		__builtin_memcpy(rec.saddr, in.daddr, 16);
+		__builtin_memcpy(rec.daddr, in.saddr, 16);
 	} else {
-		read_ends(sk, rec);
+		read_ends(sk, &rec);
 	}
-	submit(rec);
+	submit(&rec);
 	return 0;
 }
 
@@ -412,16 +404,17 @@ int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb, in
 SEC("raw_tp/tcp_receive_reset")
 int BPF_PROG(on_receive_reset, const struct sock *sk)
 {
-	struct bpf_record *rec;
+	struct bpf_record rec;
 	__u32 netns = netns_of_sock(sk);
 
-	if (!watched_netns(netns) || (rec = new_record(KIND_RESET_RECEIVED)) == NULL)
+	if (!watched_netns(netns))
 		return 0;
-	rec->netns = netns;
-	rec->sk = (__u64)sk;
-	rec->seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	read_ends(sk, rec);
-	submit(rec);
+	new_record(&rec, KIND_RESET_RECEIVED);
+	rec.netns = netns;
+	rec.sk = (__u64)sk;
+	rec.seg.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	read_ends(sk, &rec);
+	submit(&rec);
 	return 0;
 }
 
