@@ -181,8 +181,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'h':
 			usage(stdout);
 			exit(0);
-		default:
-			usage(stderr);
+		default: /* getopt has named the option */
+			fprintf(stderr, "try '%s --help'\n", "client");
 			exit(EXIT_USAGE);
 		}
 	}

@@ -55,6 +55,28 @@ setup_file() {
 	[[ $output == "server: bad address '2001:db8::zz': want IPv4 like 192.168.100.100 or IPv6 like 2001:db8::100" ]]
 }
 
+@test "an unknown option is one line and a pointer to --help, exit 2" {
+	for program in server client tcpwatch; do
+		run -2 "$PROJECT/$program" --bogus
+		[ "${#lines[@]}" -eq 2 ]
+		[[ ${lines[0]} == *"$program: unrecognized option '--bogus'" ]]
+		[ "${lines[1]}" = "try '$program --help'" ]
+	done
+}
+
+@test "tcplab: a missing argument is named before whether the lab is up, exit 2" {
+	TCPLAB_NS=tl-nowhere-$$ run -2 "$TCPLAB" key
+	[ "$output" = "tcplab: key: which program? (server, client, or the NAME given to start --name)" ]
+	TCPLAB_NS=tl-nowhere-$$ run -2 "$TCPLAB" log a b
+	[[ $output == "tcplab: log: which program?"* ]]
+	TCPLAB_NS=tl-nowhere-$$ run -2 "$TCPLAB" exec --on
+	[ "$output" = "tcplab: exec: --on needs a host, server or client" ]
+	TCPLAB_NS=tl-nowhere-$$ run -2 "$TCPLAB" exec --on client
+	[ "$output" = "tcplab: exec: which command?" ]
+	TCPLAB_NS=tl-nowhere-$$ run -2 "$TCPLAB" exec ls
+	[[ $output == *"is not up"* ]]
+}
+
 @test "a failed bind names the call, the address and the cause, exit 1" {
 	local port=$((40000 + $$ % 10000)) holder
 	# Loopback only: these two never send a packet.

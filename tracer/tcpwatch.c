@@ -491,8 +491,8 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		case 'h':
 			usage(stdout);
 			exit(0);
-		default:
-			usage(stderr);
+		default: /* getopt has named the option */
+			fprintf(stderr, "try '%s --help'\n", "tcpwatch");
 			exit(EXIT_USAGE);
 		}
 	}
@@ -616,11 +616,11 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 			netns_name(inode[i], w->netns_name[i], sizeof(w->netns_name[i]));
 		diag_fd[i] = diag_open(names[i], err, sizeof(err));
 		if (diag_fd[i] < 0)
-			errx(EXIT_USAGE, "%s", err);
+			errx(1, "%s", err);
 	}
 	w->capture = capture_open(names, n, err, sizeof(err));
 	if (w->capture == NULL)
-		errx(EXIT_USAGE, "%s", err);
+		errx(1, "%s", err);
 	return n;
 }
 
