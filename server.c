@@ -101,7 +101,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			usage(stdout);
 			exit(0);
 		default: /* getopt has named the option */
-			fprintf(stderr, "try '%s --help'\n", "server");
+			fputs("try 'server --help'\n", stderr);
 			exit(EXIT_USAGE);
 		}
 	}

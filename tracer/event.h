@@ -5,15 +5,14 @@
 
 #include <stdint.h>
 
+#include "tcpwatch.h" /* enum bpf_kind: what the BPF side's records tell */
+
 /* The socket's sequence state at the step. */
 struct tcp_seq {
 	uint32_t snd_una, snd_nxt, rcv_nxt;
 	uint32_t write_seq;	/* the end of what was written: a FIN sent at the step ends here */
 	uint32_t segs_out;	/* segments it had sent, retransmissions included */
 };
-
-/* What an event tells (the BPF side's enum bpf_kind, in the same order). */
-enum event_kind { EVENT_STEP, EVENT_DROP, EVENT_RETRANSMIT, EVENT_RESET_SENT, EVENT_RESET_RECEIVED };
 
 /* The segment a drop, a retransmission or a reset is about. */
 struct tcp_segment {
@@ -25,7 +24,7 @@ struct tcp_segment {
 };
 
 struct tcp_event {
-	enum event_kind kind;	/* a drop's ends are src -> dst; the others', local -> remote */
+	enum bpf_kind kind;	/* a drop's ends are src -> dst; the others', local -> remote */
 	int consumed;		/* taken into another step already */
 	uint64_t ns;		/* CLOCK_MONOTONIC, nanoseconds */
 	uint64_t sk;		/* the kernel's socket address: an identity, nothing more */

@@ -87,7 +87,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(*st))
 		return 0;
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = (enum event_kind)st->kind;
+	ev.kind = (enum bpf_kind)st->kind;
 	ev.ns = st->ns;
 	ev.sk = st->sk;
 	ev.netns = st->netns;

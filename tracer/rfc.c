@@ -678,7 +678,7 @@ static void kernel_step(struct rfc *r, size_t i)
 	int cause, fin;
 	struct conn *c;
 
-	if (ev->kind != EVENT_STEP) {
+	if (ev->kind != KIND_STEP) {
 		kernel_note(r, ev);
 		return;
 	}
@@ -932,7 +932,7 @@ void rfc_kernel(struct rfc *r, const struct tcp_event *ev)
 	*e = *ev;
 	if (r->nev + PREFETCH_AHEAD < r->cap)
 		__builtin_prefetch(&r->events[r->nev + PREFETCH_AHEAD], 1);
-	if (e->kind == EVENT_STEP)
+	if (e->kind == KIND_STEP)
 		chain_step(r, r->nev - 1);
 	else
 		r->next_of[r->nev - 1] = 0;

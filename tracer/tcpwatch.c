@@ -343,24 +343,24 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 	static const char *const event[] = { "state", "drop", "retransmit", "reset", "reset" };
 	static const char *const verb[] = { "", "dropped", "resent", "snd", "rcv" };
 	struct watch *w = ctx;
-	int in = ev->kind == EVENT_RESET_RECEIVED;
+	int in = ev->kind == KIND_RESET_RECEIVED;
 	struct note n = {
 		.time_ns = ev->ns > w->start_ns ? ev->ns - w->start_ns : 0,
 		.event = event[ev->kind],
 		.verb = verb[ev->kind],
 		.side = side_of(w->opt, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport),
-		.segment = ev->kind == EVENT_RESET_SENT || in ? "RST" : flags_name(ev->seg.flags),
+		.segment = ev->kind == KIND_RESET_SENT || in ? "RST" : flags_name(ev->seg.flags),
 		.src = endpoint_text(&w->local_text, ev->family, in ? ev->daddr : ev->saddr, in ? ev->dport : ev->sport),
 		.dst = endpoint_text(&w->remote_text, ev->family, in ? ev->saddr : ev->daddr, in ? ev->sport : ev->dport),
 		.state = ev->seg.state ? state_name(ev->seg.state) : NULL,
-		.count = ev->kind == EVENT_RETRANSMIT ? ev->seg.count : 0,
+		.count = ev->kind == KIND_RETRANSMIT ? ev->seg.count : 0,
 		.netns = w->netns_name[where],
 		.pid = ev->in_irq ? 0 : ev->pid,
 		.comm = ev->in_irq ? NULL : ev->comm,
 	};
 
-	if (ev->kind == EVENT_DROP || ev->kind == EVENT_RESET_SENT)
-		n.reason = kernel_reason(w->kernel, ev->kind == EVENT_RESET_SENT, ev->seg.reason);
+	if (ev->kind == KIND_DROP || ev->kind == KIND_RESET_SENT)
+		n.reason = kernel_reason(w->kernel, ev->kind == KIND_RESET_SENT, ev->seg.reason);
 	if (!w->view)
 		render_note(stdout, w->opt->mode, &n);
 }
@@ -492,7 +492,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			usage(stdout);
 			exit(0);
 		default: /* getopt has named the option */
-			fprintf(stderr, "try '%s --help'\n", "tcpwatch");
+			fputs("try 'tcpwatch --help'\n", stderr);
 			exit(EXIT_USAGE);
 		}
 	}

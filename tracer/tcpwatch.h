@@ -6,6 +6,8 @@
 #ifndef TRACER_TCPWATCH_H
 #define TRACER_TCPWATCH_H
 
+#include <linux/types.h>
+
 #define TASK_COMM_LEN 16
 #define MAX_WATCHED_NETNS 8
 
