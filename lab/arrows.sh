@@ -7,48 +7,50 @@
 # with the socket's own namespace).  Recipes are keyed "FROM TO" or "FROM TO VIA" by the
 # table's names and written in the steps of lab/steps.sh.
 
-# Rules the recipes share; each says what it drops and why.
-DROP_CLIENT_SYN="rule -s $C -p tcp --tcp-flags SYN SYN -j DROP | the client's SYN: connect() waits in SYN_SENT"
-DROP_SERVER_SYNACK="rule -s $S -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP | the server's SYN,ACK: its request waits in SYN_RECV"
-DROP_SERVER_ACKS="rule -s $S -p tcp --sport $SERVER_PORT --tcp-flags ALL ACK -j DROP | the server's bare ACKs: the client's FIN stays unacknowledged"
-DROP_CLIENT_ACKS="rule -s $C -p tcp --sport $CLIENT_PORT --tcp-flags ALL ACK -j DROP | the client's bare ACKs: the server's FIN (or SYN,ACK) stays unacknowledged"
-DROP_SYNS_TO_MIRROR="rule -d $S -p tcp --dport $SERVER_PORT --tcp-flags SYN SYN -j DROP | every SYN to $S:$SERVER_PORT: only the mirror's SYN crosses, and the answer to it is lost"
-TIMEWAIT_CLIENT="$CONNECT
+# The arrows' recipes, made for the lab's family's addresses (use_ipv6 makes them again).
+arrow_recipes() {
+	# Rules the recipes share; each says what it drops and why.
+	DROP_CLIENT_SYN="rule -s $C -p tcp --tcp-flags SYN SYN -j DROP | the client's SYN: connect() waits in SYN_SENT"
+	DROP_SERVER_SYNACK="rule -s $S -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP | the server's SYN,ACK: its request waits in SYN_RECV"
+	DROP_SERVER_ACKS="rule -s $S -p tcp --sport $SERVER_PORT --tcp-flags ALL ACK -j DROP | the server's bare ACKs: the client's FIN stays unacknowledged"
+	DROP_CLIENT_ACKS="rule -s $C -p tcp --sport $CLIENT_PORT --tcp-flags ALL ACK -j DROP | the client's bare ACKs: the server's FIN (or SYN,ACK) stays unacknowledged"
+	DROP_SYNS_TO_MIRROR="rule -d $S -p tcp --dport $SERVER_PORT --tcp-flags SYN SYN -j DROP | every SYN to $S:$SERVER_PORT: only the mirror's SYN crosses, and the answer to it is lost"
+	TIMEWAIT_CLIENT="$CONNECT
 $CLIENT_CLOSES
 key server"
-BLIND_REQUEST="blind a listener's SYN_RECV is a request socket, which the tracepoint never reports (it reports LISTEN -> SYN_RECV -> ESTABLISHED together, when the last ACK lands)"
-BLIND_TIMEWAIT="blind TIME_WAIT is a timewait minisocket, which the tracepoint never reports"
+	BLIND_REQUEST="blind a listener's SYN_RECV is a request socket, which the tracepoint never reports (it reports LISTEN -> SYN_RECV -> ESTABLISHED together, when the last ACK lands)"
+	BLIND_TIMEWAIT="blind TIME_WAIT is a timewait minisocket, which the tracepoint never reports"
 
-declare -A ARROW=(
-	["CLOSED LISTEN"]="before CLOSED listener
+	declare -gA ARROW=(
+		["CLOSED LISTEN"]="before CLOSED listener
 start server
 after LISTEN listener
 trace CLOSED LISTEN listener"
-	["LISTEN CLOSED"]="start server
+		["LISTEN CLOSED"]="start server
 before LISTEN listener
 stop server
 after CLOSED listener
 trace LISTEN CLOSED listener"
-	["CLOSED SYN_SENT"]="$DROP_CLIENT_SYN
+		["CLOSED SYN_SENT"]="$DROP_CLIENT_SYN
 start server
 before CLOSED client
 start client
 after SYN_SENT client
 trace CLOSED SYN_SENT client"
-	["LISTEN SYN_RECV"]="$DROP_SERVER_SYNACK
+		["LISTEN SYN_RECV"]="$DROP_SERVER_SYNACK
 start server
 before LISTEN listener
 start client
 after SYN_RECV server
 $BLIND_REQUEST"
-	["SYN_SENT SYN_RECV"]="$DROP_SYNS_TO_MIRROR
+		["SYN_SENT SYN_RECV"]="$DROP_SYNS_TO_MIRROR
 start client
 before SYN_SENT client
 start mirror client --mirror
 after SYN_RECV client
 trace SYN_SENT SYN_RECV client
 note simultaneous open: the client's SYN is dropped, the mirror's reaches the client while it is in SYN_SENT"
-	["SYN_SENT ESTABLISHED"]="$DROP_CLIENT_SYN
+		["SYN_SENT ESTABLISHED"]="$DROP_CLIENT_SYN
 start server
 start client
 before SYN_SENT client
@@ -56,27 +58,27 @@ thaw
 after ESTABLISHED client 5
 trace SYN_SENT ESTABLISHED client
 note the rule goes, the client's next SYN (1 s later) gets its SYN,ACK"
-	["SYN_SENT CLOSED"]="$DROP_CLIENT_SYN
+		["SYN_SENT CLOSED"]="$DROP_CLIENT_SYN
 start server
 start client -t 2
 before SYN_SENT client
 after CLOSED client 5
 trace SYN_SENT CLOSED client
 note the client gives up after 2 s (-t 2) and calls close() in SYN_SENT"
-	["SYN_SENT CLOSED rst"]="$DROP_CLIENT_SYN
+		["SYN_SENT CLOSED rst"]="$DROP_CLIENT_SYN
 start client
 before SYN_SENT client
 thaw
 after CLOSED client 5
 trace SYN_SENT CLOSED client
 note no server listens: the client's next SYN is answered by RST (Connection refused)"
-	["SYN_SENT CLOSED timeout"]="$DROP_CLIENT_SYN
+		["SYN_SENT CLOSED timeout"]="$DROP_CLIENT_SYN
 start client --syn-retries 1
 before SYN_SENT client
 after CLOSED client 8
 trace SYN_SENT CLOSED client
 note the kernel sends the SYN twice (--syn-retries 1), waits 1 + 2 s, then gives up (Connection timed out)"
-	["SYN_RECV ESTABLISHED"]="$DROP_SERVER_SYNACK
+		["SYN_RECV ESTABLISHED"]="$DROP_SERVER_SYNACK
 start server
 start client
 before SYN_RECV server
@@ -84,7 +86,7 @@ thaw
 after ESTABLISHED server 5
 trace SYN_RECV ESTABLISHED server
 note the server's next SYN,ACK (1 s later) gets through and the client's ACK completes the request"
-	["SYN_RECV LISTEN"]="$DROP_CLIENT_ACKS
+		["SYN_RECV LISTEN"]="$DROP_CLIENT_ACKS
 start server
 start client
 before SYN_RECV server
@@ -93,7 +95,7 @@ after CLOSED server
 also LISTEN listener
 $BLIND_REQUEST
 note the client's socket is aborted (ss -K): its RST ends the server's request, the listener stays"
-	["SYN_RECV FIN_WAIT1"]="$DROP_SYNS_TO_MIRROR
+		["SYN_RECV FIN_WAIT1"]="$DROP_SYNS_TO_MIRROR
 start client -t 2
 wait SYN_SENT client
 start mirror client --mirror
@@ -101,18 +103,18 @@ before SYN_RECV client
 after FIN_WAIT1 client 5
 trace SYN_RECV FIN_WAIT1 client
 note a simultaneous open held in SYN_RECV; the client gives up connecting (-t 2) and close() sends a FIN"
-	["ESTABLISHED FIN_WAIT1"]="$CONNECT
+		["ESTABLISHED FIN_WAIT1"]="$CONNECT
 $DROP_SERVER_ACKS
 before ESTABLISHED client
 key client
 after FIN_WAIT1 client
 trace ESTABLISHED FIN_WAIT1 client"
-	["ESTABLISHED CLOSE_WAIT"]="$CONNECT
+		["ESTABLISHED CLOSE_WAIT"]="$CONNECT
 before ESTABLISHED server
 key client
 after CLOSE_WAIT server
 trace ESTABLISHED CLOSE_WAIT server"
-	["FIN_WAIT1 FIN_WAIT2"]="$CONNECT
+		["FIN_WAIT1 FIN_WAIT2"]="$CONNECT
 $DROP_SERVER_ACKS
 key client
 before FIN_WAIT1 client
@@ -120,14 +122,14 @@ thaw
 after FIN_WAIT2 client 5
 trace FIN_WAIT1 FIN_WAIT2 client
 note the rule goes and the client's next FIN is acknowledged"
-	["FIN_WAIT1 CLOSING"]="$CONNECT
+		["FIN_WAIT1 CLOSING"]="$CONNECT
 rule -s $C -p tcp --tcp-flags FIN FIN -j DROP | the client's FIN: the server hears it too late, so both ends close at once
 key client
 before FIN_WAIT1 client
 key server
 after CLOSING client
 trace FIN_WAIT1 CLOSING client"
-	["FIN_WAIT1 TIME_WAIT"]="$CONNECT
+		["FIN_WAIT1 TIME_WAIT"]="$CONNECT
 $DROP_SERVER_ACKS
 key client
 before FIN_WAIT1 client
@@ -136,7 +138,7 @@ after TIME_WAIT client
 trace FIN_WAIT1 FIN_WAIT2 client
 trace FIN_WAIT2 CLOSED client
 note the server's FIN carries the ACK of the client's FIN: Linux takes FIN_WAIT2 on the way and hands the connection to a TIME_WAIT minisocket (the kernel's CLOSED)"
-	["FIN_WAIT2 TIME_WAIT"]="start server
+		["FIN_WAIT2 TIME_WAIT"]="start server
 start client --shutdown
 wait ESTABLISHED server
 key client
@@ -145,7 +147,7 @@ key server
 after TIME_WAIT client
 trace FIN_WAIT2 CLOSED client
 note the client half-closes (--shutdown), so its socket stays whole in FIN_WAIT2; the server's FIN moves it to a TIME_WAIT minisocket (the kernel's CLOSED)"
-	["CLOSING TIME_WAIT"]="$CONNECT
+		["CLOSING TIME_WAIT"]="$CONNECT
 rule -s $C -p tcp --tcp-flags FIN FIN -j DROP | the client's FIN, until the client is in CLOSING
 key client
 wait FIN_WAIT1 client
@@ -155,14 +157,14 @@ thaw
 after TIME_WAIT client 5
 trace CLOSING CLOSED client
 note the rule goes, the client's FIN is acknowledged and Linux hands the connection to a TIME_WAIT minisocket (the kernel's CLOSED)"
-	["CLOSE_WAIT LAST_ACK"]="$CONNECT
+		["CLOSE_WAIT LAST_ACK"]="$CONNECT
 $CLIENT_CLOSES
 $DROP_CLIENT_ACKS
 before CLOSE_WAIT server
 key server
 after LAST_ACK server
 trace CLOSE_WAIT LAST_ACK server"
-	["LAST_ACK CLOSED"]="$CONNECT
+		["LAST_ACK CLOSED"]="$CONNECT
 $CLIENT_CLOSES
 $DROP_CLIENT_ACKS
 key server
@@ -171,12 +173,12 @@ thaw
 after CLOSED server 5
 trace LAST_ACK CLOSED server
 note the rule goes and the client acknowledges the server's next FIN"
-	["TIME_WAIT CLOSED"]="$TIMEWAIT_CLIENT
+		["TIME_WAIT CLOSED"]="$TIMEWAIT_CLIENT
 before TIME_WAIT client
 after CLOSED client 75
 $BLIND_TIMEWAIT
 note 60 s: Linux's TIME_WAIT is a constant (TCP_TIMEWAIT_LEN), not 2 x MSL as configured anywhere"
-	["TIME_WAIT CLOSED rst"]="sysctl net.ipv4.tcp_rfc1337=0
+		["TIME_WAIT CLOSED rst"]="sysctl net.ipv4.tcp_rfc1337=0
 $TIMEWAIT_CLIENT
 before TIME_WAIT client
 wait CLOSED listener
@@ -184,7 +186,7 @@ start mirror client --mirror -t 3
 after CLOSED client 5
 $BLIND_TIMEWAIT
 note the mirror's SYN draws an ACK from the TIME_WAIT socket; the mirror answers with RST, which ends TIME_WAIT early because net.ipv4.tcp_rfc1337 is 0 in the lab (1 would ignore it)"
-	["TIME_WAIT CLOSED reuse"]="start server --close-first
+		["TIME_WAIT CLOSED reuse"]="start server --close-first
 start client
 wait CLOSE_WAIT client
 key client
@@ -196,7 +198,7 @@ start client2 client
 after ESTABLISHED server
 $BLIND_TIMEWAIT
 note the server closed first, so it holds TIME_WAIT; a new SYN on the same 4-tuple, newer by its timestamp, replaces the TIME_WAIT socket with a new connection"
-	["ESTABLISHED CLOSED"]="start server
+		["ESTABLISHED CLOSED"]="start server
 start client --abort
 wait ESTABLISHED server
 before ESTABLISHED client
@@ -205,7 +207,9 @@ after CLOSED client
 trace ESTABLISHED CLOSED client
 trace ESTABLISHED CLOSED server
 note SO_LINGER 0 (--abort): close() sends RST, the client skips FIN_WAIT and TIME_WAIT, the server's end is reset"
-)
+	)
+}
+arrow_recipes
 
 # Arrows the kernel cannot take, and why.
 declare -A UNREACHABLE=(
@@ -222,7 +226,7 @@ trace_file() { printf '%s/trace' "$(run_dir)"; }
 # trace_ends END: END's local and remote as tcpwatch prints them.
 trace_ends() {
 	if [[ $1 == listener ]]; then
-		printf '%s %s' "$SERVER_ADDR:$SERVER_PORT" "0.0.0.0:0"
+		printf '%s %s' "$(sock_end "$SERVER_ADDR" "$SERVER_PORT")" "$(sock_end "$(any_addr)" 0)"
 	else
 		end_sockets "$1"
 	fi
@@ -364,9 +368,10 @@ arrow_list() {
 }
 
 cmd_arrow() {
-	local via='' from to key
-	while [[ ${1:-} == --* ]]; do
+	local via='' ipv6=0 from to key
+	while [[ ${1:-} == -* ]]; do
 		case $1 in
+		-6 | --ipv6) ipv6=1 ;;
 		--via)
 			via=${2:?--via needs a way: see tcplab arrow --list}
 			shift
@@ -391,6 +396,10 @@ cmd_arrow() {
 	[[ -z $via ]] || key+=" $via"
 	[[ -n ${ARROW[$key]:-} ]] || die_usage "arrow: no way '$via' for $from -> $to; the ways: $(arrow_keys "$from" "$to" | awk '{ print ($3 == "" ? "(default)" : $3) }' | tr '\n' ' ')"
 	need_lab
+	if ((ipv6)); then
+		need_ipv6
+		use_ipv6
+	fi
 	trap stop_trace EXIT
 	walk "$key"
 }
@@ -431,11 +440,12 @@ tour_cleanup() {
 # `tcplab tour [--slow]`: every arrow in the table's (the diagram's) order,
 # in a lab of its own that goes away on every exit path.
 tour() {
-	local slow=0 two=0 from to reachable started elapsed nstates narrows
+	local slow=0 two=0 ipv6=0 from to reachable started elapsed nstates narrows
 	while (($# > 0)); do
 		case $1 in
 		--slow) slow=1 ;;
 		--two-hosts) two=1 ;;
+		-6 | --ipv6) ipv6=1 ;;
 		*) die_usage "tour: unknown option '$1'" ;;
 		esac
 		shift
@@ -443,8 +453,12 @@ tour() {
 	TCPLAB_NS="tcplab-tour-$$"
 	trap tour_cleanup EXIT
 	if ((two)); then lab_up_two_hosts >/dev/null; else lab_up >/dev/null; fi
+	if ((ipv6)); then
+		add_ipv6_twins >/dev/null
+		use_ipv6
+	fi
 	started=$(date +%s.%N)
-	say "tour of the TCP state diagram in lab '$TCPLAB_NS' ($( ((two)) && echo two hosts || echo one host)): each arrow is walked with ss before and"
+	say "tour of the TCP state diagram in lab '$TCPLAB_NS' ($( ((two)) && echo two hosts || echo one host), IPv$LAB_FAMILY): each arrow is walked with ss before and"
 	say "after on the exact 4-tuple, and the kernel's own record of the step where it keeps one"
 	while IFS=$'\t' read -r from to _ _ _ reachable _; do
 		if [[ $reachable == no ]]; then

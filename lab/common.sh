@@ -21,9 +21,39 @@ SERVER_ADDR6=2001:db8::100
 # shellcheck disable=SC2034
 CLIENT_ADDR6=2001:db8::51
 
+# The firewall command of the lab's family; use_ipv6 switches it with the addresses.
+IPTABLES=iptables
+LAB_FAMILY=4
+
+# use_ipv6: the recipes, checks and programs take the twins and ip6tables
+# (freeze -6, arrow -6, tour -6).  The lab must have them (up --ipv6).
+# shellcheck disable=SC2034 # the other parts of tcplab read them
+use_ipv6() {
+	SERVER_ADDR=$SERVER_ADDR6
+	CLIENT_ADDR=$CLIENT_ADDR6
+	IPTABLES=ip6tables
+	LAB_FAMILY=6
+	define_recipes
+}
+
+# sock_end ADDR PORT: an end as ss and tcpwatch print it ([ADDR]:PORT for IPv6).
+sock_end() {
+	if [[ $1 == *:* ]]; then printf '[%s]:%s' "$1" "$2"; else printf '%s:%s' "$1" "$2"; fi
+}
+
+# any_addr: the wildcard address of the lab's family (a listener's peer).
+any_addr() { if ((LAB_FAMILY == 6)); then say '::'; else say 0.0.0.0; fi; }
+
+# addr_of END: the address of ADDR:PORT or [ADDR]:PORT.
+addr_of() {
+	local addr=${1%:*}
+	addr=${addr#[}
+	printf '%s' "${addr%]}"
+}
+
 # Which Debian package brings each tool the lab runs.
 declare -A PACKAGE_OF=(
-	[ip]=iproute2 [ss]=iproute2 [ifconfig]=net-tools [iptables]=iptables
+	[ip]=iproute2 [ss]=iproute2 [ifconfig]=net-tools [iptables]=iptables [ip6tables]=iptables
 	[watch]=procps [tmux]=tmux [gcc]=gcc [make]=make [bats]=bats
 )
 
@@ -98,9 +128,9 @@ lab_hosts() {
 	if two_hosts; then say client; fi
 }
 
-# host_of_addr ADDR[:PORT]: the host that has ADDR.
+# host_of_addr ADDR:PORT: the host that has ADDR.
 host_of_addr() {
-	if [[ ${1%:*} == "$CLIENT_ADDR" ]]; then say client; else say server; fi
+	if [[ $(addr_of "$1") == "$CLIENT_ADDR" ]]; then say client; else say server; fi
 }
 
 # wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds or time is up.
@@ -115,7 +145,7 @@ wait_for() {
 }
 
 # The state ss gives the exact socket LOCAL -> PEER in the lab ("" if none).
-# A listener's peer is 0.0.0.0:*.
+# A listener's peer is 0.0.0.0:* ([::]:* for IPv6).
 socket_state() {
 	in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1; exit }'
 }

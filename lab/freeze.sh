@@ -4,63 +4,67 @@
 # by the names of the one table (tcpwatch --list-states), in the steps of
 # lab/steps.sh.
 
-S=$SERVER_ADDR
-C=$CLIENT_ADDR
-CONNECT=$'start server\nstart client\nwait ESTABLISHED server'
-CLIENT_CLOSES=$'key client\nwait CLOSE_WAIT server'
+# The recipes, made for the lab's family's addresses (use_ipv6 makes them again).
+freeze_recipes() {
+	S=$SERVER_ADDR
+	C=$CLIENT_ADDR
+	CONNECT=$'start server\nstart client\nwait ESTABLISHED server'
+	CLIENT_CLOSES=$'key client\nwait CLOSE_WAIT server'
 
-declare -A RECIPE=(
-	[LISTEN]=$'start server\nexpect LISTEN listener'
-	[SYN_SENT]="rule -s $C -p tcp --tcp-flags SYN SYN -j DROP | the client's SYN: no SYN,ACK comes back, so connect() waits in SYN_SENT
+	declare -gA RECIPE=(
+		[LISTEN]=$'start server\nexpect LISTEN listener'
+		[SYN_SENT]="rule -s $C -p tcp --tcp-flags SYN SYN -j DROP | the client's SYN: no SYN,ACK comes back, so connect() waits in SYN_SENT
 start server
 start client
 expect SYN_SENT client
 note the client retries its SYN for about 135 s, then connect() fails"
-	[SYN_RECV]="rule -s $S -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP | the server's SYN,ACK: the client never answers it, so the server waits in SYN_RECV
+		[SYN_RECV]="rule -s $S -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP | the server's SYN,ACK: the client never answers it, so the server waits in SYN_RECV
 start server
 start client
 expect SYN_RECV server
 note the server resends its SYN,ACK for about 65 s, then drops the request"
-	[ESTABLISHED]="$CONNECT
+		[ESTABLISHED]="$CONNECT
 expect ESTABLISHED client
 expect ESTABLISHED server"
-	[FIN_WAIT1]="$CONNECT
+		[FIN_WAIT1]="$CONNECT
 rule -s $S -p tcp --sport $SERVER_PORT --tcp-flags ALL ACK -j DROP | the server's bare ACKs: the client's FIN is never acknowledged
 key client
 expect FIN_WAIT1 client
 note the orphaned client resends its FIN for about 106 s, then gives up"
-	[FIN_WAIT2]="$CONNECT
+		[FIN_WAIT2]="$CONNECT
 $CLIENT_CLOSES
 expect FIN_WAIT2 client
 note no rule needed: the server sends no FIN until its key; an orphaned FIN_WAIT2 ends after tcp_fin_timeout (60 s)"
-	[CLOSE_WAIT]="$CONNECT
+		[CLOSE_WAIT]="$CONNECT
 $CLIENT_CLOSES
 expect CLOSE_WAIT server
 note no rule needed: CLOSE_WAIT lasts until the server closes (tcplab key server)"
-	[CLOSING]="$CONNECT
+		[CLOSING]="$CONNECT
 rule -s $C -p tcp --tcp-flags FIN FIN -j DROP | the client's FIN: the server never hears it, so both ends close at once
 key client
 wait FIN_WAIT1 client
 key server
 expect CLOSING client
 note both ends sent a FIN before hearing the other's; the client's FIN keeps being dropped, so it waits for an ACK in CLOSING"
-	[LAST_ACK]="$CONNECT
+		[LAST_ACK]="$CONNECT
 $CLIENT_CLOSES
 rule -s $C -p tcp --sport $CLIENT_PORT --tcp-flags ALL ACK -j DROP | the client's bare ACKs: the server's FIN is never acknowledged
 key server
 expect LAST_ACK server
 note the orphaned server resends its FIN for about 108 s, then gives up"
-	[TIME_WAIT]="$CONNECT
+		[TIME_WAIT]="$CONNECT
 $CLIENT_CLOSES
 key server
 expect TIME_WAIT client
 note TIME_WAIT lasts 60 s on Linux (a constant compiled into the kernel)"
-	[CLOSED]="$CONNECT
+		[CLOSED]="$CONNECT
 $CLIENT_CLOSES
 key server
 expect CLOSED server
 note CLOSED is no socket at all: ss has nothing left to show for the server's end"
-)
+	)
+}
+freeze_recipes
 
 # recipe_rules STATE: the rule specs of STATE's recipe, one per line.
 recipe_rules() {
@@ -118,11 +122,12 @@ freeze_rules_only() {
 }
 
 cmd_freeze() {
-	local rules_only=0 apply=0 name state
-	while [[ ${1:-} == --* ]]; do
+	local rules_only=0 apply=0 ipv6=0 name state
+	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		--rules-only) rules_only=1 ;;
 		--apply) apply=1 ;;
+		-6 | --ipv6) ipv6=1 ;;
 		*) die_usage "freeze: unknown option '$1'" ;;
 		esac
 		shift
@@ -132,11 +137,14 @@ cmd_freeze() {
 	name=$1
 	state=$(state_name "$name") || die_usage "freeze: unknown state '$name'; the states are: $(table_states | cut -f1 | tr '\n' ' ')"
 	[[ -n ${RECIPE[$state]:-} ]] || die "freeze: no recipe for $state"
+	if ((!rules_only || apply)); then
+		need_lab
+		((ipv6 == 0)) || need_ipv6
+	fi
+	((ipv6 == 0)) || use_ipv6
 	if ((rules_only)); then
-		((apply)) && need_lab
 		freeze_rules_only "$state" "$apply"
 	else
-		need_lab
 		freeze "$state"
 	fi
 }

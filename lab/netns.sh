@@ -104,6 +104,16 @@ add_ipv6_twins() {
 	say "lab '$TCPLAB_NS' has IPv6 too: server $SERVER_ADDR6, client $CLIENT_ADDR6"
 }
 
+has_ipv6_twins() {
+	ip -n "$(host_ns server)" -o -6 addr show dev eth0 2>/dev/null | grep -q " $SERVER_ADDR6/" &&
+		ip -n "$(host_ns client)" -o -6 addr show dev eth0 2>/dev/null | grep -q " $CLIENT_ADDR6/"
+}
+
+# need_ipv6: a command's -6 needs the twins in the lab.
+need_ipv6() {
+	has_ipv6_twins || die_usage "lab '$TCPLAB_NS' has no IPv6 twins: tcplab up --ipv6 adds them"
+}
+
 # End every process in namespace NS: TERM, up to 2 s of grace, then KILL.
 end_ns_processes() {
 	local ns=$1 pids tries
@@ -152,9 +162,13 @@ lab_status() {
 	for host in $(lab_hosts); do
 		two_hosts && say "== $host host"
 		say "-- addresses"
-		in_host "$host" ip -o -4 addr show | awk '{ print "  " $2 " " $4 }'
+		in_host "$host" ip -o addr show scope global | awk '{ print "  " $2 " " $4 }'
 		say "-- iptables INPUT rules"
 		in_host "$host" iptables -S INPUT | sed 's/^/  /'
+		if has_ipv6_twins; then
+			say "-- ip6tables INPUT rules"
+			in_host "$host" ip6tables -S INPUT | sed 's/^/  /'
+		fi
 		say "-- server-state.sh"
 		in_host "$host" "$TCPLAB_DIR/server-state.sh" | sed 's/^/  /'
 	done

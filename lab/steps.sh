@@ -61,10 +61,13 @@ ss_spelling() {
 
 # end_sockets END: the local and peer ends ss lists for END.
 end_sockets() {
+	local server client
+	server=$(sock_end "$SERVER_ADDR" "$SERVER_PORT")
+	client=$(sock_end "$CLIENT_ADDR" "$CLIENT_PORT")
 	case $1 in
-	server) printf '%s %s' "$SERVER_ADDR:$SERVER_PORT" "$CLIENT_ADDR:$CLIENT_PORT" ;;
-	client) printf '%s %s' "$CLIENT_ADDR:$CLIENT_PORT" "$SERVER_ADDR:$SERVER_PORT" ;;
-	listener) printf '%s %s' "$SERVER_ADDR:$SERVER_PORT" "0.0.0.0:*" ;;
+	server) printf '%s %s' "$server" "$client" ;;
+	client) printf '%s %s' "$client" "$server" ;;
+	listener) printf '%s %s' "$server" "$(sock_end "$(any_addr)" '*')" ;;
 	*) die "recipe names an unknown end '$1'" ;;
 	esac
 }
@@ -97,14 +100,14 @@ rule_host() {
 }
 
 # add_rule SPEC...: add one INPUT rule on the host it concerns, tagged with
-# the recipe's name and recorded (host, then the spec) for thaw.
+# the recipe's name and recorded (host, firewall command, then the spec) for thaw.
 add_rule() {
 	local -a spec=("$@" -m comment --comment "tcplab $RECIPE_NAME")
 	local host
 	host=$(rule_host "$@")
-	in_host "$host" iptables -A INPUT "${spec[@]}"
+	in_host "$host" "$IPTABLES" -A INPUT "${spec[@]}"
 	mkdir -p "$(run_dir)"
-	printf '%s %s\n' "$host" "${spec[*]@Q}" >>"$(rules_file)"
+	printf '%s %s %s\n' "$host" "$IPTABLES" "${spec[*]@Q}" >>"$(rules_file)"
 }
 
 print_rule() {
@@ -114,7 +117,7 @@ print_rule() {
 		host=$(rule_host $words)
 		say "# on the $host host ($(host_ns "$host")):"
 	fi
-	say "iptables -A INPUT $words -m comment --comment \"tcplab $RECIPE_NAME\""
+	say "$IPTABLES -A INPUT $words -m comment --comment \"tcplab $RECIPE_NAME\""
 	say "    # drops $why"
 }
 
@@ -147,15 +150,18 @@ ss_line() {
 	printf '%s' "${line:-no socket (CLOSED) $1 $2}"
 }
 
-# start_step NAME [PROGRAM] ARGS...: PROGRAM defaults to NAME.
+# start_step NAME [PROGRAM] ARGS...: PROGRAM defaults to NAME; over IPv6 it gets -6.
 start_step() {
-	local name=$1
+	local name=$1 program
 	shift
 	if [[ $name == server || $name == client ]]; then
-		start_program "$name" "$name" "$@" >/dev/null
+		program=$name
 	else
-		start_program "$name" "$@" >/dev/null
+		program=$1
+		shift
 	fi
+	((LAB_FAMILY == 4)) || set -- -6 "$@"
+	start_program "$name" "$program" "$@" >/dev/null
 }
 
 stop_step() {
@@ -225,17 +231,18 @@ run_recipe() {
 
 # Delete exactly the rules tcplab added, by their full spec, newest first.
 thaw() {
-	local file host line n=0
+	local file host cmd line n=0
 	local -a spec
 	file=$(rules_file)
 	[[ -s $file ]] || {
 		say "no rules of tcplab's to remove"
 		return 0
 	}
-	while read -r host line; do
+	while read -r host cmd line; do
+		[[ $cmd == iptables || $cmd == ip6tables ]] || continue
 		eval "spec=($line)"
-		if in_host "$host" iptables -D INPUT "${spec[@]}" 2>/dev/null; then
-			say "iptables -D INPUT ${spec[*]}"
+		if in_host "$host" "$cmd" -D INPUT "${spec[@]}" 2>/dev/null; then
+			say "$cmd -D INPUT ${spec[*]}"
 			n=$((n + 1))
 		fi
 	done < <(tac "$file")
@@ -245,12 +252,15 @@ thaw() {
 
 # What each of tcplab's rules dropped so far: iptables' own counters.
 drops() {
-	local host
+	local host cmd
 	say "packets bytes rule"
 	for host in $(lab_hosts); do
-		in_host "$host" iptables -L INPUT -v -n -x | awk -v h="$(two_hosts && echo "$host: ")" '/tcplab / {
-			line = $0; sub(/^ *[0-9]+ +[0-9]+ +/, "", line)
-			printf "%7d %5d %s%s\n", $1, $2, h, line }'
+		for cmd in iptables ip6tables; do
+			in_host "$host" "$cmd" -L INPUT -v -n -x 2>/dev/null |
+				awk -v h="$(two_hosts && echo "$host: ")" -v v6="$([[ $cmd == ip6tables ]] && echo "(IPv6) ")" '/tcplab / {
+				line = $0; sub(/^ *[0-9]+ +[0-9]+ +/, "", line)
+				printf "%7d %5d %s%s%s\n", $1, $2, h, v6, line }'
+		done
 	done
 }
 
@@ -261,6 +271,7 @@ reset_lab() {
 	stop_programs
 	for host in $(lab_hosts); do
 		in_host "$host" ss -K -tan "src $SERVER_ADDR or src $CLIENT_ADDR" >/dev/null 2>&1 || true
+		in_host "$host" ss -K -tan "src [$SERVER_ADDR6] or src [$CLIENT_ADDR6]" >/dev/null 2>&1 || true
 	done
 	say "lab '$TCPLAB_NS' reset: no rules of tcplab's, no programs, no connections"
 }

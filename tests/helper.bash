@@ -106,6 +106,8 @@ programs_gone() {
 	done
 }
 
+declare -gA WATCH_ERR=()
+
 # start_watch ARGS...: tcpwatch in the background, output in $BATS_TEST_TMPDIR/out.
 start_watch() { watch_into "$BATS_TEST_TMPDIR/out" "$@"; }
 
@@ -115,6 +117,7 @@ watch_into() {
 	shift
 	"$TCPWATCH" "$@" >"$out" 2>"$out.err" &
 	WATCH_PID=$!
+	WATCH_ERR[$WATCH_PID]=$out.err
 	wait_for 5 attached "$WATCH_PID"
 	mapfile -t WATCH_PROGRAMS < <(bpf_programs_of "$WATCH_PID")
 	((${#WATCH_PROGRAMS[@]} > 0))
@@ -127,9 +130,12 @@ end_watch() {
 	fi
 }
 
-# stop_watch [PID]: end a watcher as a user would (SIGINT) and wait for it.
+# stop_watch [PID]: end a watcher as a user would (SIGINT) and wait for it;
+# its status, and what it said on stderr when that is not 0.
 stop_watch() {
-	local pid=${1:-$WATCH_PID}
+	local pid=${1:-$WATCH_PID} rc=0
 	kill -INT "$pid"
-	wait "$pid"
+	wait "$pid" || rc=$?
+	((rc == 0)) || cat "${WATCH_ERR[$pid]}" >&2
+	return "$rc"
 }

@@ -64,9 +64,23 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 	[[ $output == *"  kernel  $CLIENT_END -> $SERVER_END   SYN_SENT -> SYN_RECV"* ]]
 }
 
+@test "over IPv6 too: ip6tables' rule on the client's INPUT, an arrow on the twins" {
+	local server6="[2001:db8::100]:32000" client6="[2001:db8::51]:32089"
+	"$TCPLAB" up --two-hosts --ipv6 >/dev/null
+	run -0 "$TCPLAB" freeze -6 SYN_RECV
+	run -0 ip netns exec "$(client_ns)" ip6tables -S INPUT
+	[[ $output == *"-A INPUT -s 2001:db8::100/128 "*"tcplab SYN_RECV"* ]]
+	[ "$(rules_on "$(client_ns)")" -eq 0 ]
+	expect_state SYN-RECV "$server6" "$client6" 0
+	lab_reset
+	run -0 "$TCPLAB" arrow -6 SYN_SENT SYN_RECV
+	[[ $output == *"  kernel  $client6 -> $server6   SYN_SENT -> SYN_RECV"* ]]
+	[[ $output == *"verified: SYN_SENT -> SYN_RECV"* ]]
+}
+
 @test "the tour on two hosts verifies every arrow" {
 	TCPLAB_NS=unused run -0 "$TCPLAB" tour --two-hosts
-	[[ $output == *"(two hosts)"* ]]
+	[[ $output == *"(two hosts, IPv4)"* ]]
 	[[ $output == *"tour: 11 of 11 states and 21 of 21 reachable arrows verified"* ]]
 	[[ $(ip netns list) != *tcplab-tour-* ]]
 }

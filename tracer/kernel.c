@@ -221,6 +221,27 @@ unsigned long long kernel_lost(struct kernel *k)
 	return sum;
 }
 
+/*
+ * Runs of our programs the kernel skipped: a program does not run inside
+ * itself on one CPU (a softirq that interrupts it on a system call's behalf
+ * finds it busy), and each skip is a step or a segment not seen.
+ */
+unsigned long long kernel_skipped(struct kernel *k)
+{
+	unsigned long long sum = 0;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, k->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 /* Enum enum_name's names from the running kernel's BTF into rs (none if it has no BTF). */
 static void load_reasons(struct reasons *rs, const char *enum_name, const char *prefix)
 {

@@ -34,6 +34,8 @@ int kernel_drain(struct kernel *k, kernel_fn *fn, void *ctx);
 int kernel_pollfd(const struct kernel *k, struct pollfd *out);
 /* Steps the kernel had no room for, so far. */
 unsigned long long kernel_lost(struct kernel *k);
+/* Runs of our programs the kernel skipped (one already running on that CPU), so far. */
+unsigned long long kernel_skipped(struct kernel *k);
 /*
  * The kernel's name for a drop's reason (enum skb_drop_reason) or a reset's
  * (enum sk_rst_reason), as BTF gives it without its prefix: NETFILTER_DROP,

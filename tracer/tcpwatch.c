@@ -540,14 +540,18 @@ static int read_round(struct kernel *k, struct watch *w, int all)
 /* Anything lost on the way is said, and is the exit status. */
 static int report_loss(struct kernel *k, struct watch *w)
 {
-	unsigned long long lost = kernel_lost(k), missed = capture_drops(w->capture);
+	unsigned long long lost = kernel_lost(k), skipped = kernel_skipped(k), missed = capture_drops(w->capture);
 
 	if (lost)
 		warnx("the kernel had no room for %llu step(s): the transitions above are incomplete", lost);
+	if (skipped)
+		warnx("the kernel skipped tcpwatch's programs %llu time(s), each busy on the same CPU: "
+		      "the transitions above may be incomplete",
+		      skipped);
 	if (missed)
 		warnx("the kernel dropped %llu segment(s) before we read them: some triggers and actions may be wrong",
 		      missed);
-	return lost || missed ? EXIT_LOST : 0;
+	return lost || skipped || missed ? EXIT_LOST : 0;
 }
 
 /*
