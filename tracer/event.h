@@ -23,25 +23,28 @@ struct tcp_segment {
 	uint8_t state;		/* the socket's state then (kernel TCP_*; 0: no socket) */
 };
 
+/* Laid out small: a step waits in the queue 0.1 s, and the queue is read back from memory. */
 struct tcp_event {
-	enum bpf_kind kind;	/* a drop's ends are src -> dst; the others', local -> remote */
-	int consumed;		/* taken into another step already */
 	uint64_t ns;		/* CLOCK_MONOTONIC, nanoseconds */
 	uint64_t sk;		/* the kernel's socket address: an identity, nothing more */
-	unsigned long netns;	/* the socket's own namespace (inode), from the kernel */
-	int old_state;		/* kernel TCP_* numbers */
-	int new_state;
-	int family;		/* AF_INET or AF_INET6 */
+	uint32_t netns;		/* the socket's own namespace (inode), from the kernel */
+	int32_t pid;		/* the task that made the step in a system call; 0 if none */
 	uint16_t sport;		/* host byte order */
 	uint16_t dport;
+	uint8_t kind;		/* enum bpf_kind; a drop's ends are src -> dst, the others' local -> remote */
+	uint8_t consumed;	/* taken into another step already */
+	uint8_t old_state;	/* kernel TCP_* numbers */
+	uint8_t new_state;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t in_irq;		/* softirq, hardirq or NMI: no task made it */
+	uint8_t by_timer;	/* in the timer softirqs: a TCP timer made it */
 	uint8_t saddr[16];	/* IPv4: the first 4 bytes */
 	uint8_t daddr[16];
-	int pid;		/* the task that made the step in a system call; 0 if none */
-	int in_irq;		/* softirq, hardirq or NMI: no task made it */
-	int by_timer;		/* in the timer softirqs: a TCP timer made it */
 	char comm[16];		/* that task's name; "" if none */
-	struct tcp_seq seq;
-	struct tcp_segment seg;	/* all but steps */
+	union {
+		struct tcp_seq seq;	/* a step (KIND_STEP) */
+		struct tcp_segment seg;	/* all others */
+	};
 };
 
 #endif /* TRACER_EVENT_H */

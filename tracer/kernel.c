@@ -87,7 +87,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(*st))
 		return 0;
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = (enum bpf_kind)st->kind;
+	ev.kind = st->kind;
 	ev.ns = st->ns;
 	ev.sk = st->sk;
 	ev.netns = st->netns;
@@ -98,15 +98,17 @@ static int on_record(void *ctx, void *data, size_t size)
 	ev.dport = st->dport;
 	memcpy(ev.saddr, st->saddr, sizeof(ev.saddr));
 	memcpy(ev.daddr, st->daddr, sizeof(ev.daddr));
-	ev.pid = (int)st->pid;
+	ev.pid = (int32_t)st->pid;
 	ev.in_irq = st->softirq != 0;
 	ev.by_timer = st->softirq == 1 + TIMER_SOFTIRQ || st->softirq == 1 + HRTIMER_SOFTIRQ;
 	memcpy(ev.comm, st->comm, sizeof(ev.comm));
 	ev.comm[sizeof(ev.comm) - 1] = '\0';
-	ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.write_seq,
-				   st->seq.segs_out };
-	ev.seg = (struct tcp_segment){ st->seg.seq, st->seg.ack, st->seg.reason, st->seg.flags, st->seg.count,
-				       st->seg.state };
+	if (st->kind == KIND_STEP)
+		ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.write_seq,
+					   st->seq.segs_out };
+	else
+		ev.seg = (struct tcp_segment){ st->seg.seq, st->seg.ack, st->seg.reason, st->seg.flags,
+					       st->seg.count, st->seg.state };
 	k->fn(&ev, k->ctx);
 	return 0;
 }

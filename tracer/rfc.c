@@ -39,8 +39,8 @@
 #define FIRST_RING 16384		/* recent segments, to start with: 0.1 s at 160k segments/s */
 #define MAX_RING (1u << 21)		/* and at most: 0.1 s at 20M segments/s */
 #define FIRST_EVENTS 16384		/* queued steps: 0.1 s at 160k steps/s before it grows */
-#define PREFETCH_AHEAD 8		/* slots of a queue fetched ahead of the one written */
-#define BUCKETS 16384
+#define PREFETCH_AHEAD 16		/* slots of a queue fetched ahead of the one written */
+#define BUCKETS 65536
 #define MAX_WHERE 8
 
 enum kind { FULL, REQUEST, MINI };
@@ -93,6 +93,7 @@ struct rfc {
 	uint64_t ring_in, ring_done;	/* appended, worked through */
 	uint64_t last_check, last_idle;
 	struct conn *mini_head, *mini_tail; /* the minisockets, in the order they became one */
+	struct pool conn_pool, sk_pool;
 };
 
 /* The i-th segment ever queued, while it is still in the ring. */
@@ -127,7 +128,7 @@ static struct conn *find_conn(struct rfc *r, int where, int family, const uint8_
 		if (c->where == where && c->family == family && c->lport == lp && c->rport == rp &&
 		    memcmp(c->local, l, alen(family)) == 0 && memcmp(c->remote, rm, alen(family)) == 0)
 			return c;
-	if (!create || (c = calloc(1, sizeof(*c))) == NULL)
+	if (!create || (c = pool_get(&r->conn_pool)) == NULL)
 		return NULL;
 	c->where = where;
 	c->family = family;
@@ -157,7 +158,7 @@ static void sk_set(struct rfc *r, uint64_t sk, struct conn *c)
 	struct sk_entry **link = sk_link(r, sk), *e = *link;
 
 	if (e == NULL) {
-		e = calloc(1, sizeof(*e));
+		e = pool_get(&r->sk_pool);
 		if (e == NULL)
 			return;
 		e->sk = sk;
@@ -172,7 +173,7 @@ static void sk_forget(struct rfc *r, uint64_t sk)
 
 	if (e != NULL) {
 		*link = e->next;
-		free(e);
+		pool_put(&r->sk_pool, e);
 	}
 }
 
@@ -226,7 +227,7 @@ static void drop_conn(struct rfc *r, struct conn *c)
 		link = &(*link)->next;
 	if (*link == c)
 		*link = c->next;
-	free(c);
+	pool_put(&r->conn_pool, c);
 }
 
 /* A listener of namespace where on local:lport? */
@@ -870,6 +871,8 @@ struct rfc *rfc_new(const struct rfc_config *cfg)
 	if (cfg->nwhere > MAX_WHERE || (r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->cfg = *cfg;
+	r->conn_pool.size = sizeof(struct conn);
+	r->sk_pool.size = sizeof(struct sk_entry);
 	r->gen = 1;
 	r->cap = FIRST_EVENTS;
 	r->last = mem_new(LAST_SLOTS * sizeof(*r->last));
@@ -888,12 +891,8 @@ void rfc_free(struct rfc *r)
 {
 	if (r == NULL)
 		return;
-	for (unsigned b = 0; b < BUCKETS; b++) {
-		while (r->conns[b] != NULL)
-			drop_conn(r, r->conns[b]);
-		while (r->sks[b] != NULL)
-			sk_forget(r, r->sks[b]->sk);
-	}
+	pool_free(&r->conn_pool); /* every connection and socket entry */
+	pool_free(&r->sk_pool);
 	mem_free(r->events, r->cap * sizeof(*r->events));
 	mem_free(r->next_of, r->cap * sizeof(*r->next_of));
 	mem_free(r->ring, r->ring_cap * sizeof(*r->ring));
