@@ -180,7 +180,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'h':
 			usage(stdout);
-			exit(0);
+			exit_written();
 		default: /* getopt has named the option */
 			fputs("try 'client --help'\n", stderr);
 			exit(EXIT_USAGE);

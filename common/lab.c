@@ -228,3 +228,10 @@ int end_connection(const char *who, int fd, enum ending how)
 	}
 	return close(fd);
 }
+
+_Noreturn void exit_written(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err(1, "writing the output");
+	exit(0);
+}

@@ -47,6 +47,9 @@ void close_keeping_errno(int fd);
 int tcp_state_of(int fd);
 const char *tcp_state_name(int kernel_state);
 
+/* Exit 0 once all that went to stdout is written; 1, naming the cause, if it could not be. */
+_Noreturn void exit_written(void);
+
 void catch_signals(void);
 int exit_status_for_signal(void);
 int wait_for_keypress(const char *who, int watch_fd);

@@ -363,6 +363,11 @@ arrow_keys() {
 	done | sort
 }
 
+# arrows_from FROM: the states the diagram's arrows from FROM lead to.
+arrows_from() {
+	table_arrows | awk -F'\t' -v f="$1" '$1 == f { printf "%s%s", sep, $2; sep = " " }'
+}
+
 arrow_list() {
 	table_arrows | awk -F'\t' '{ printf "%s %s%s\n", $1, $2, $6 == "no" ? " (not reachable on Linux)" : "" }'
 }
@@ -373,7 +378,8 @@ cmd_arrow() {
 		case $1 in
 		-6 | --ipv6) ipv6=1 ;;
 		--via)
-			via=${2:?--via needs a way: see tcplab arrow --list}
+			(($# >= 2)) || die_usage "arrow: --via needs a way (tcplab arrow --list names them)"
+			via=$2
 			shift
 			;;
 		--list)
@@ -384,10 +390,11 @@ cmd_arrow() {
 		esac
 		shift
 	done
-	(($# == 2)) || die_usage "arrow: which arrow? FROM TO, one of:"$'\n'"$(arrow_list)"
+	(($# == 2)) || die_usage "arrow: which arrow? FROM TO (tcplab arrow --list names them)"
 	from=$(state_name "$1") || die_usage "arrow: unknown state '$1'"
 	to=$(state_name "$2") || die_usage "arrow: unknown state '$2'"
-	[[ -n $(arrow_label "$from" "$to") ]] || die_usage "arrow: the diagram has no arrow $from -> $to; the arrows are:"$'\n'"$(arrow_list)"
+	[[ -n $(arrow_label "$from" "$to") ]] ||
+		die_usage "arrow: the diagram has no arrow $from -> $to; from $from: $(arrows_from "$from") (tcplab arrow --list names them all)"
 	key="$from $to"
 	if [[ -n ${UNREACHABLE[$key]:-} ]]; then
 		say "arrow $from -> $to: not reachable on Linux: ${UNREACHABLE[$key]}"

@@ -7,6 +7,35 @@ setup_file() {
 	make -C "$PROJECT" -s all
 }
 
+# What a bad input must leave as it was: namespaces, tcplab's run files,
+# the host's firewall, and the lab's programs (none run outside a lab).
+host_snapshot() {
+	ip netns list
+	ls -R "$TCPLAB_RUN" 2>/dev/null || true
+	iptables -S 2>/dev/null || true
+	ip6tables -S 2>/dev/null || true
+	ps -eo pid=,comm= | awk '$2 ~ /^(server|client|tcpwatch)$/'
+}
+
+# refused STATUS PROGRAM ARGS...: PROGRAM (a path) refuses ARGS with exit
+# STATUS, nothing on stdout, at most three lines on stderr, the first
+# starting with its name (REFUSED_AS, when PROGRAM runs another), and the
+# host as it was.  The message is in $stderr.
+# shellcheck disable=SC2154 # run --separate-stderr sets stderr and stderr_lines
+refused() {
+	local want=$1 program=$2 before after
+	shift 2
+	before=$(host_snapshot)
+	run --separate-stderr "$program" "$@"
+	after=$(host_snapshot)
+	printf 'status %s, stderr:\n%s\n' "$status" "$stderr"
+	[ "$status" -eq "$want" ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -ge 1 ] && [ "${#stderr_lines[@]}" -le 3 ]
+	[[ ${stderr_lines[0]} == "${REFUSED_AS:-${program##*/}}: "* ]]
+	[ "$before" = "$after" ]
+}
+
 @test "server and client explain themselves with --help" {
 	for program in server client; do
 		run -0 "$PROJECT/$program" --help
@@ -128,4 +157,216 @@ setup_file() {
 	run -2 "$PROJECT/client" --abort --shutdown
 	run -2 "$PROJECT/client" --syn-retries 128
 	[[ $output == *"bad SYN retries '128'"* ]]
+}
+
+# ---- one test per bad input: one clear message, a meaningful status, no change
+
+@test "bad input: tcplab freeze of an unknown state, lab down, names the state" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze NO_SUCH_STATE
+	[[ $stderr == "tcplab: freeze: unknown state 'NO_SUCH_STATE'; the states are: CLOSED "* ]]
+}
+
+@test "bad input: tcplab freeze without a state" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze
+	[[ $stderr == "tcplab: freeze: which state? one of: "* ]]
+}
+
+@test "bad input: tcplab freeze with an unknown option" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --bogus SYN_SENT
+	[ "$stderr" = "tcplab: freeze: unknown option '--bogus'" ]
+}
+
+@test "bad input: tcplab freeze --apply without --rules-only" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --apply SYN_SENT
+	[ "$stderr" = "tcplab: freeze: --apply goes with --rules-only" ]
+}
+
+@test "bad input: tcplab arrow from an unknown state, lab down" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow NOWHERE CLOSED
+	[ "$stderr" = "tcplab: arrow: unknown state 'NOWHERE'" ]
+}
+
+@test "bad input: tcplab arrow the diagram lacks" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow CLOSED ESTABLISHED
+	[[ $stderr == *"no arrow CLOSED -> ESTABLISHED; from CLOSED: LISTEN SYN_SENT"* ]]
+}
+
+@test "bad input: tcplab arrow with one state" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow CLOSED
+	[ "$stderr" = "tcplab: arrow: which arrow? FROM TO (tcplab arrow --list names them)" ]
+}
+
+@test "bad input: tcplab arrow by a way it does not have" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --via nowhere CLOSED LISTEN
+	[[ $stderr == "tcplab: arrow: no way 'nowhere' for CLOSED -> LISTEN"* ]]
+}
+
+@test "bad input: tcplab arrow --via without a way" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --via
+	[ "$stderr" = "tcplab: arrow: --via needs a way (tcplab arrow --list names them)" ]
+}
+
+@test "bad input: tcplab start of a program that is neither server nor client" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" start nc
+	[ "$stderr" = "tcplab: start: which program? server or client" ]
+}
+
+@test "bad input: tcplab start --name without a name" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" start --name
+	[ "$stderr" = "tcplab: start: --name needs a NAME" ]
+}
+
+@test "bad input: tcplab start with a bad program name" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" start --name 'two words' server
+	[ "$stderr" = "tcplab: start: bad program name 'two words': a-z, 0-9, _ and -, at most 20" ]
+}
+
+@test "bad input: tcplab shell on a host that is not one" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" shell router
+	[ "$stderr" = "tcplab: no host 'router': server or client" ]
+}
+
+@test "bad input: tcplab exec --on a host that is not one" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" exec --on router ls
+	[ "$stderr" = "tcplab: no host 'router': server or client" ]
+}
+
+@test "bad input: tcplab down, status, stop, thaw, drops, reset take no arguments" {
+	local cmd
+	for cmd in down status stop thaw drops reset demo; do
+		TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" "$cmd" extra
+		[ "$stderr" = "tcplab: $cmd takes no arguments (try tcplab --help)" ]
+	done
+}
+
+@test "bad input: tcplab up, tour, tmux and deps with an unknown option" {
+	local cmd
+	for cmd in up tour tmux deps; do
+		TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" "$cmd" --bogus
+		[ "$stderr" = "tcplab: $cmd: unknown option '--bogus'" ]
+	done
+}
+
+@test "bad input: a lab name too long" {
+	TCPLAB_NS=$(printf 'x%.0s' {1..32}) refused 2 "$TCPLAB" up
+	[[ $stderr == "tcplab: bad TCPLAB_NS "* ]]
+}
+
+@test "bad input: a lab name with odd characters" {
+	local name
+	for name in 'a/b' '../x' '-x' 'a b' 'a;b'; do
+		TCPLAB_NS=$name refused 2 "$TCPLAB" up
+		[[ $stderr == "tcplab: bad TCPLAB_NS "* ]]
+	done
+}
+
+@test "bad input: a lab name too long for its client's host" {
+	TCPLAB_NS=tl-$(printf 'y%.0s' {1..24}) refused 2 "$TCPLAB" up --two-hosts
+	[[ $stderr == *"is too long for two hosts"* ]]
+}
+
+@test "bad input: tcplab -6 in a lab that is down" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze -6 SYN_SENT
+	[ "$stderr" = "tcplab: lab 'tl-down-$$' is not up: run tcplab up" ]
+}
+
+@test "bad input: tcpwatch ports out of range" {
+	local port
+	for port in 0 65536 abc -1; do
+		refused 2 "$PROJECT/tcpwatch" -p "$port"
+		[[ $stderr == "tcpwatch: bad port '$port'"* ]]
+	done
+}
+
+@test "bad input: tcpwatch counts that are not whole numbers from 1" {
+	local count
+	for count in 0 -3 abc 1.5; do
+		refused 2 "$PROJECT/tcpwatch" -c "$count"
+		[[ $stderr == "tcpwatch: bad count '$count'"* ]]
+	done
+}
+
+@test "bad input: tcpwatch durations that are not seconds above 0" {
+	local d
+	for d in 0 -1 abc 1s; do
+		refused 2 "$PROJECT/tcpwatch" --duration "$d"
+		[[ $stderr == "tcpwatch: bad duration '$d'"* ]]
+	done
+}
+
+@test "bad input: tcpwatch addresses of no family" {
+	refused 2 "$PROJECT/tcpwatch" -a 300.1.1.1
+	[[ $stderr == "tcpwatch: bad address '300.1.1.1'"* ]]
+}
+
+@test "bad input: tcpwatch namespace names with odd characters, and one that is not there" {
+	refused 2 "$PROJECT/tcpwatch" --netns ../x
+	[ "$stderr" = "tcpwatch: bad namespace name '../x'" ]
+	refused 2 "$PROJECT/tcpwatch" --netns "tl-no-such-$$"
+	[[ $stderr == "tcpwatch: "*"tl-no-such-$$"* ]]
+}
+
+@test "bad input: tcpwatch not run as root" {
+	REFUSED_AS=tcpwatch refused 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$PROJECT/tcpwatch" -p 32000
+	[ "$stderr" = "tcpwatch: must run as root: BPF needs it (run it as root, or with sudo)" ]
+}
+
+@test "bad input: tcpwatch --replay of a file that is not there" {
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR/nothing.json"
+	[[ $stderr == "tcpwatch: cannot read "*"No such file or directory" ]]
+}
+
+@test "bad input: tcpwatch --replay of a truncated recording" {
+	printf '{"time":0.1,"side":"client","old":"CLO' >"$BATS_TEST_TMPDIR/cut.json"
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR/cut.json"
+	[[ $stderr == *"cut.json:1: the object is cut off"* ]]
+}
+
+@test "bad input: tcpwatch --replay of a binary file" {
+	head -c 65536 "$PROJECT/tcpwatch" | tr -d '\n' >"$BATS_TEST_TMPDIR/binary.json"
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR/binary.json"
+	[[ $stderr == *"binary.json:1: line too long" ]]
+	printf '\177ELF\002\001\001\n' >"$BATS_TEST_TMPDIR/short.json"
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR/short.json"
+	[[ $stderr == *"short.json:1: not a JSON object" ]]
+}
+
+@test "bad input: tcpwatch --replay of a recording with the wrong types" {
+	echo '{"event":"state","time":"soon","side":"client","old":"CLOSED","new":"SYN_SENT"}' >"$BATS_TEST_TMPDIR/typed.json"
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR/typed.json"
+	[[ $stderr == *'typed.json:1: no number "time"'* ]]
+}
+
+@test "bad input: tcpwatch --replay of a directory" {
+	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR"
+	[[ $stderr == "tcpwatch: $BATS_TEST_TMPDIR: read error"* ]]
+}
+
+@test "bad input: tcpwatch --replay without --diagram" {
+	refused 2 "$PROJECT/tcpwatch" --replay "$BATS_TEST_TMPDIR/x.json"
+	[ "$stderr" = "tcpwatch: --replay and --to-end go with --diagram" ]
+}
+
+@test "bad input: an output that cannot be written is a failure, exit 1" {
+	local rec=$BATS_TEST_TMPDIR/ok.json
+	echo '{"event":"state","time":0.1,"side":"client","local":"192.168.100.51:32089","remote":"192.168.100.100:32000","old":"CLOSED","new":"SYN_SENT"}' >"$rec"
+	run --separate-stderr bash -c "'$PROJECT/tcpwatch' --diagram --replay '$rec' --to-end >/dev/full"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcpwatch: writing the output: No space left on device" ]
+	run --separate-stderr bash -c "'$PROJECT/server' --help >/dev/full"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "server: writing the output: No space left on device" ]
+}
+
+@test "bad input: server and client ports, addresses and timeouts (one line each)" {
+	refused 2 "$PROJECT/server" --port 0
+	refused 2 "$PROJECT/server" --addr 1.2.3
+	refused 2 "$PROJECT/client" --timeout -5
+	refused 2 "$PROJECT/client" --server-port 65536
+	refused 2 "$PROJECT/client" 32090 32091
+}
+
+@test "bad input: server-state.sh with a bad address" {
+	refused 2 "$PROJECT/server-state.sh" 300.1.1.1
+	[[ $stderr == *"bad address '300.1.1.1'"* ]]
 }

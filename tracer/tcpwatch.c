@@ -160,8 +160,10 @@ static void usage(FILE *out)
 		"namespaces and filters, and go with the process, however it ends; it\n"
 		"ends (as on SIGTERM) when the process that started it does.\n"
 		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
-		"Exit status: 0 done, 1 failed, 2 bad usage, not root or no such namespace,\n"
-		"3 the kernel dropped steps or segments (said on stderr).\n"
+		"Exit status: 0 done, 1 failed (the output could not be written, say), 2 bad\n"
+		"usage (a --replay FILE that is no recording too), not root or no such\n"
+		"namespace, 3 the kernel dropped steps or segments or skipped its programs\n"
+		"(said on stderr).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo ./tcpwatch --netns tcplab -p 32000\n"
@@ -533,8 +535,12 @@ static int read_round(struct kernel *k, struct watch *w, int all)
 	}
 	capture_read(w->capture, on_packet, w);
 	rfc_flush(w->rfc, mono_ns(), all);
-	fflush(stdout); /* once a round: each line out within 10 ms, not a write each */
-	return ferror(stdout) ? -1 : 0;
+	/* once a round: each line out within 10 ms, not a write each */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warn("writing the output");
+		return -1;
+	}
+	return 0;
 }
 
 /* Anything lost on the way is said, and is the exit status. */
