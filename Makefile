@@ -11,7 +11,7 @@ LIBEXEC := $(PREFIX)/libexec/tcplab
 PROGRAMS := server client tcpwatch
 TRACER   := tracer/tcpwatch.c tracer/table.c tracer/kernel.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
-            tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c
+            tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c tracer/record.c
 # The BPF half: compiled by clang for the BPF target, CO-RE against the
 # running kernel's BTF, embedded in tcpwatch as bpftool's skeleton.
 CLANG    ?= clang
@@ -26,7 +26,7 @@ COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all deps test test-fast demo docs bench clean install uninstall
+.PHONY: all deps test test-fast demo docs bench clean install uninstall sanitize check-sanitize fuzz
 
 all: $(PROGRAMS)
 
@@ -88,6 +88,54 @@ demo: deps
 	./tcplab demo
 	./tcplab tour
 
+# server, client and tcpwatch built again with AddressSanitizer and UBSan,
+# in build/sanitize/; check-sanitize runs them (tests/sanitize.bats).
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_DIR   := build/sanitize
+
+sanitize: $(SAN_DIR)/server $(SAN_DIR)/client $(SAN_DIR)/tcpwatch
+
+$(SAN_DIR)/server: server.c $(COMMON) $(HEADERS)
+	@mkdir -p $(SAN_DIR)
+	$(CC) $(WARN) $(SAN_FLAGS) $(CPPFLAGS) -o $@ server.c $(COMMON) $(LDFLAGS)
+
+$(SAN_DIR)/client: client.c $(COMMON) $(HEADERS)
+	@mkdir -p $(SAN_DIR)
+	$(CC) $(WARN) $(SAN_FLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
+
+$(SAN_DIR)/tcpwatch: $(TRACER) $(COMMON) $(HEADERS) tracer/tcpwatch.skel.h tracer/min_btf.h
+	@mkdir -p $(SAN_DIR)
+	$(CC) $(WARN) $(SAN_FLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) $(COMMON) $(LDFLAGS) $(TRACE_LIBS)
+
+check-sanitize: deps
+	@$(MAKE) --no-print-directory all sanitize
+	bats tests/sanitize.bats
+
+# libFuzzer targets for every parser of outside input, FUZZ_SECONDS each,
+# from the seeds in fuzz/corpus/NAME (what they find is kept in build/fuzz/).
+FUZZ_SECONDS ?= 10
+FUZZERS   := replay segment diag record
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Itracer -Icommon
+FUZZ_DEPS_replay  := tracer/replay.c tracer/table.c common/lab.c
+FUZZ_DEPS_segment := tracer/packets.c tracer/netns.c
+FUZZ_DEPS_diag    := tracer/diag.c tracer/netns.c
+FUZZ_DEPS_record  := tracer/record.c
+
+.SECONDEXPANSION:
+build/fuzz/%: fuzz/%.c $$(FUZZ_DEPS_$$*) $(HEADERS)
+	@mkdir -p build/fuzz
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_DEPS_$*)
+
+fuzz: $(addprefix build/fuzz/,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/corpus-$$f build/fuzz/crash-$$f; \
+		echo "fuzz: $$f, $(FUZZ_SECONDS) s"; \
+		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$f/ \
+			build/fuzz/corpus-$$f fuzz/corpus/$$f >build/fuzz/$$f.log 2>&1; rc=$$?; \
+		grep -E '^Done [0-9]+ runs' build/fuzz/$$f.log; \
+		if [ $$rc -ne 0 ]; then tail -n 40 build/fuzz/$$f.log; exit 1; fi; \
+	done
+
 bench/churn: bench/churn.c
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ bench/churn.c $(LDFLAGS)
 
@@ -102,6 +150,7 @@ docs: all
 clean:
 	rm -f $(PROGRAMS) bench/churn tracer/tcpwatch.bpf.o tracer/tcpwatch.skel.h tracer/tcpwatch.min.btf \
 		tracer/min_btf.h tracer/btfsum
+	rm -rf build
 
 install: all
 	install -d $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/bin

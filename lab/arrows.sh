@@ -458,6 +458,7 @@ tour() {
 		shift
 	done
 	TCPLAB_NS="tcplab-tour-$$"
+	own_lab tour # a lab of its own: stale if we are killed (tcplab clean)
 	trap tour_cleanup EXIT
 	if ((two)); then lab_up_two_hosts >/dev/null; else lab_up >/dev/null; fi
 	if ((ipv6)); then

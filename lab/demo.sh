@@ -120,6 +120,7 @@ demo_cleanup() {
 
 demo() {
 	TCPLAB_NS="tcplab-demo-$$"
+	own_lab demo # a lab of its own: stale if we are killed (tcplab clean)
 	trap demo_cleanup EXIT
 	lab_up >/dev/null
 	say "lab '$TCPLAB_NS' is up: $SERVER_END (server) and $CLIENT_END (client)"

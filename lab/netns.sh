@@ -7,6 +7,148 @@
 # Two hosts (`up --two-hosts`): the server's namespace and the client's,
 # joined by the veth pair, each with its own address, firewall and sockets.
 
+# ---- the record of what made a lab: for status and clean ----------------
+# tour and demo make labs of their own (LAB_MAKER and LAB_OWNER say which
+# command and process): such a lab whose owner is gone is stale.  A lab of
+# `tcplab up` has no owner: it stays until `tcplab down`.
+
+# own_lab MAKER: the labs made from here on are MAKER's, owned by this process.
+own_lab() {
+	LAB_MAKER=$1
+	LAB_OWNER=$$
+}
+
+lab_record() { printf '%s/%s/lab' "$TCPLAB_RUN" "${1:-$TCPLAB_NS}"; }
+
+# start_time_of PID: when PID started (clock ticks since boot), so a pid
+# the system has given to another process is not taken for the owner; none
+# for a zombie (dead, its parent has not reaped it yet).
+start_time_of() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	# shellcheck disable=SC2086 # the fields after "(comm) " are words
+	set -- ${stat##*) }
+	[[ $1 != Z ]] || return 1
+	printf '%s' "${20}"
+}
+
+# record_lab LAYOUT: what made the lab, next to its run files.
+record_lab() {
+	mkdir -p "$(run_dir)"
+	{
+		say "layout=$1"
+		say "maker=${LAB_MAKER:-up}"
+		if [[ -n ${LAB_OWNER:-} ]]; then
+			say "owner=$LAB_OWNER"
+			say "owner_start=$(start_time_of "$LAB_OWNER")"
+		fi
+	} >"$(lab_record)"
+}
+
+# record_field NAME FIELD: one field of lab NAME's record ("" if none).
+record_field() {
+	sed -n "s/^$2=//p" "$(lab_record "$1")" 2>/dev/null
+}
+
+# lab_standing NAME: "in use" (its owner runs), "kept" (a lab of up), or
+# "stale" (its owner is gone, or nothing but its record is left).
+lab_standing() {
+	local owner
+	owner=$(record_field "$1" owner)
+	if [[ -n $owner && $(start_time_of "$owner") == "$(record_field "$1" owner_start)" ]]; then
+		say "in use"
+	elif [[ -z $(lab_namespaces "$1") ]]; then
+		say stale
+	elif [[ -z $owner ]]; then
+		say kept
+	else
+		say stale
+	fi
+}
+
+# lab_namespaces NAME: the namespaces of lab NAME that exist: NAME, and
+# NAME-client when the lab has two hosts (by its record; a lab without one
+# by whether that namespace is there).
+lab_namespaces() {
+	local layout
+	layout=$(record_field "$1" layout)
+	if ns_exists "$1"; then say "$1"; fi
+	if [[ -z $layout || $layout == "two hosts" ]] && ns_exists "$1-client"; then say "$1-client"; fi
+	return 0
+}
+
+# recorded_labs: the name of every lab this project made on the machine.
+recorded_labs() {
+	local record
+	for record in "$TCPLAB_RUN"/*/lab; do
+		[[ -e $record ]] || continue
+		record=${record%/lab}
+		say "${record##*/}"
+	done
+}
+
+# One line for lab NAME: layout, standing and maker, what is inside it.
+describe_lab() {
+	local name=$1 standing maker owner ns procs=0 rules=0
+	standing=$(lab_standing "$name")
+	maker=$(record_field "$name" maker)
+	owner=$(record_field "$name" owner)
+	for ns in $(lab_namespaces "$name"); do
+		procs=$((procs + $(ip netns pids "$ns" 2>/dev/null | wc -l)))
+		rules=$((rules + $(ip netns exec "$ns" iptables -S INPUT 2>/dev/null | grep -c 'tcplab ' || true)))
+		rules=$((rules + $(ip netns exec "$ns" ip6tables -S INPUT 2>/dev/null | grep -c 'tcplab ' || true)))
+	done
+	case $standing in
+	kept) standing="kept (tcplab up; tcplab down removes it)" ;;
+	"in use") standing="in use ($maker, pid $owner)" ;;
+	stale) standing="STALE ($maker${owner:+, pid $owner gone}; tcplab clean removes it)" ;;
+	esac
+	[[ -n $(lab_namespaces "$name") ]] || standing+=", no namespace left"
+	printf '  %-22s %-9s %s; %d process(es), %d rule(s)\n' "$name" "$(record_field "$name" layout)" "$standing" "$procs" "$rules"
+}
+
+list_labs() {
+	local name found=0
+	say "labs of tcplab on this machine (tcpwatch uses no tracefs instance):"
+	for name in $(recorded_labs); do
+		describe_lab "$name"
+		found=1
+	done
+	((found)) || say "  none"
+}
+
+# clean: remove every stale lab, whole; never one in use, kept, or not ours.
+clean_labs() {
+	local name ns n=0
+	for name in $(recorded_labs); do
+		[[ $(lab_standing "$name") == stale ]] || continue
+		remove_stale_lab "$name"
+		n=$((n + 1))
+	done
+	say "removed $n stale lab(s)"
+}
+
+# remove_stale_lab NAME: its processes, its namespaces (the client's first), its run files.
+remove_stale_lab() {
+	local owner
+	owner=$(record_field "$1" owner)
+	say "removing stale lab '$1' ($(record_field "$1" maker)${owner:+, pid $owner gone})"
+	delete_lab "$1"
+}
+
+# stale_in_the_way: a stale lab of this name.  tour and demo (their pid
+# reused) remove it, as does up when only its files are left; else up says how.
+stale_in_the_way() {
+	[[ -e $(lab_record) && $(lab_standing "$TCPLAB_NS") == stale ]] || return 0
+	if [[ -n ${LAB_OWNER:-} || -z $(lab_namespaces "$TCPLAB_NS") ]]; then
+		remove_stale_lab "$TCPLAB_NS" >/dev/null
+		return 0
+	fi
+	local owner
+	owner=$(record_field "$TCPLAB_NS" owner)
+	die_usage "lab '$TCPLAB_NS' is stale ($(record_field "$TCPLAB_NS" maker)${owner:+, pid $owner gone}): tcplab clean removes it"
+}
+
 lab_is_configured() {
 	local addrs
 	addrs=$(ip -n "$TCPLAB_NS" -o -4 addr show dev eth0 2>/dev/null) || return 1
@@ -54,6 +196,7 @@ lab_up_two_hosts() {
 	local client ns made=()
 	client=$(client_host_ns)
 	valid_ns_name "$client" || die_usage "TCPLAB_NS '$TCPLAB_NS' is too long for two hosts (its '-client' twin must fit 31)"
+	stale_in_the_way
 	if ns_exists "$TCPLAB_NS" && ! ns_exists "$client"; then
 		die_usage "lab '$TCPLAB_NS' is up with one host: tcplab down first"
 	fi
@@ -61,6 +204,7 @@ lab_up_two_hosts() {
 		say "lab '$TCPLAB_NS' is already up (two hosts)"
 		return 0
 	fi
+	record_lab "two hosts" # first: a run killed now leaves a lab clean knows
 	for ns in "$TCPLAB_NS" "$client"; do
 		ns_exists "$ns" && continue
 		ip netns add "$ns"
@@ -74,6 +218,7 @@ lab_up_two_hosts() {
 }
 
 lab_up() {
+	stale_in_the_way
 	if two_hosts; then
 		die_usage "lab '$TCPLAB_NS' is up with two hosts: tcplab down first"
 	fi
@@ -82,6 +227,7 @@ lab_up() {
 		return 0
 	fi
 	local created=0
+	record_lab "one host" # first: a run killed now leaves a lab clean knows
 	if ! ns_exists "$TCPLAB_NS"; then
 		ip netns add "$TCPLAB_NS"
 		created=1
@@ -114,21 +260,44 @@ need_ipv6() {
 	has_ipv6_twins || die_usage "lab '$TCPLAB_NS' has no IPv6 twins: tcplab up --ipv6 adds them"
 }
 
-# End every process in namespace NS: TERM, up to 2 s of grace, then KILL.
-end_ns_processes() {
-	local ns=$1 pids tries
-	pids=$(ip netns pids "$ns" 2>/dev/null) || return 0
+# lab_pids NAME: the processes tcplab started for lab NAME (TCPLAB_LAB=NAME
+# in their environment), and every process in its namespaces.
+lab_pids() {
+	local ns
+	grep -lzx "TCPLAB_LAB=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+	for ns in $(lab_namespaces "$1"); do
+		ip netns pids "$ns" 2>/dev/null
+	done
+	return 0
+}
+
+# End every process of lab NAME: TERM, up to 2 s of grace, then KILL.
+end_lab_processes() {
+	local name=$1 pids tries
+	pids=$(lab_pids "$name" | sort -u)
 	[[ -n $pids ]] || return 0
 	# shellcheck disable=SC2086 # one pid per word
 	kill -TERM $pids 2>/dev/null || true
 	for ((tries = 20; tries > 0; tries--)); do
-		[[ -z $(ip netns pids "$ns" 2>/dev/null) ]] && return 0
+		[[ -z $(lab_pids "$name") ]] && return 0
 		sleep 0.1
 	done
-	pids=$(ip netns pids "$ns" 2>/dev/null) || return 0
+	pids=$(lab_pids "$name" | sort -u)
 	# shellcheck disable=SC2086
 	[[ -n $pids ]] && kill -KILL $pids 2>/dev/null
 	return 0
+}
+
+# delete_lab NAME: its processes, its namespaces (the client's first), its
+# processes again (one a killed run forked may enter a namespace late).
+delete_lab() {
+	local ns
+	end_lab_processes "$1"
+	for ns in $(lab_namespaces "$1" | sort -r); do
+		ip netns del "$ns"
+	done
+	end_lab_processes "$1"
+	rm -rf "${TCPLAB_RUN:?}/$1"
 }
 
 lab_down() {
@@ -138,21 +307,24 @@ lab_down() {
 		say "lab '$TCPLAB_NS' is not up; nothing to do"
 		return 0
 	fi
-	if two_hosts; then
-		end_ns_processes "$(client_host_ns)"
-		ip netns del "$(client_host_ns)"
-	fi
-	end_ns_processes "$TCPLAB_NS"
-	ip netns del "$TCPLAB_NS"
-	rm -rf "${TCPLAB_RUN:?}/$TCPLAB_NS"
+	delete_lab "$TCPLAB_NS"
 	say "lab '$TCPLAB_NS' is down"
 }
 
+# status: this lab in full, then every lab of the project's on the machine.
 lab_status() {
-	if ! ns_exists "$TCPLAB_NS"; then
+	local rc=0
+	if ns_exists "$TCPLAB_NS"; then
+		lab_details
+	else
 		say "lab '$TCPLAB_NS' is down"
-		return 3
+		rc=3
 	fi
+	list_labs
+	return "$rc"
+}
+
+lab_details() {
 	local host
 	if two_hosts; then
 		say "lab '$TCPLAB_NS' is up (two hosts: '$TCPLAB_NS' and '$(client_host_ns)')"

@@ -3,7 +3,9 @@
 # The lab's server and client run in the background, each reading "keys"
 # from a FIFO: `tcplab key NAME` writes one byte there, which the program
 # takes as the keypress before its close().  A holder process keeps the
-# FIFO open for writing, so the programs see no EOF between keys.
+# FIFO open for writing, so the programs see no EOF between keys.  Both
+# carry TCPLAB_LAB=NAME in their environment: the lab's own processes,
+# found wherever they are (lab_pids), even in a namespace already deleted.
 
 : "${HOLD_SECONDS:=3600}"
 
@@ -60,11 +62,13 @@ start_program() {
 	rm -f "$dir/$name".{in,log,pid,hold}
 	mkfifo -m 600 "$dir/$name.in"
 	ns=$(host_ns "$(program_host "$program" "$@")")
-	(cd "$TCPLAB_DIR" && exec ip netns exec "$ns" "./$program" "$@" \
+	# The holder first, the FIFO opened read-write so that neither open
+	# blocks: a run killed between the two leaves no process waiting in open().
+	ip netns exec "$ns" env "TCPLAB_LAB=$TCPLAB_NS" sleep "$HOLD_SECONDS" 1<>"$dir/$name.in" 2>/dev/null 3>&- &
+	echo "$!" >"$dir/$name.hold"
+	(cd "$TCPLAB_DIR" && exec ip netns exec "$ns" env "TCPLAB_LAB=$TCPLAB_NS" "./$program" "$@" \
 		<"$dir/$name.in" >"$dir/$name.log" 2>&1 3>&-) &
 	echo "$!" >"$dir/$name.pid"
-	ip netns exec "$ns" sleep "$HOLD_SECONDS" >"$dir/$name.in" 2>/dev/null 3>&- &
-	echo "$!" >"$dir/$name.hold"
 	say "started $name: ./$program $* (pid $(cat "$dir/$name.pid"), log $dir/$name.log)"
 }
 

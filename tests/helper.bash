@@ -108,6 +108,12 @@ programs_gone() {
 
 declare -gA WATCH_ERR=()
 
+# watching PID ERRFILE: PID is the watcher now (stop_watch shows ERRFILE if it fails).
+watching() {
+	WATCH_PID=$1
+	WATCH_ERR[$1]=$2
+}
+
 # start_watch ARGS...: tcpwatch in the background, output in $BATS_TEST_TMPDIR/out.
 start_watch() { watch_into "$BATS_TEST_TMPDIR/out" "$@"; }
 
@@ -116,8 +122,7 @@ watch_into() {
 	local out=$1
 	shift
 	"$TCPWATCH" "$@" >"$out" 2>"$out.err" &
-	WATCH_PID=$!
-	WATCH_ERR[$WATCH_PID]=$out.err
+	watching "$!" "$out.err"
 	wait_for 5 attached "$WATCH_PID"
 	mapfile -t WATCH_PROGRAMS < <(bpf_programs_of "$WATCH_PID")
 	((${#WATCH_PROGRAMS[@]} > 0))

@@ -51,21 +51,23 @@ int diag_state(int fd, int family, const uint8_t *local, uint16_t lport, const u
 	       uint16_t rport)
 {
 	char buf[8192];
-	struct nlmsghdr *nlh;
 	ssize_t n;
 
 	if (fd < 0 || ask(fd, family, local, lport, remote, rport) < 0)
 		return 0;
 	n = recv(fd, buf, sizeof(buf), 0);
-	if (n <= 0)
-		return 0;
-	nlh = (struct nlmsghdr *)buf;
-	if (!NLMSG_OK(nlh, (size_t)n) || nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-		return 0; /* NLMSG_ERROR: no such socket */
-	{
-		const struct inet_diag_msg *m = NLMSG_DATA(nlh);
+	return n <= 0 ? 0 : diag_reply_state(buf, (size_t)n);
+}
 
-		/* No connection with that 4-tuple: the lookup fell back to a listener. */
-		return m->idiag_state == TCP_LISTEN ? 0 : m->idiag_state;
-	}
+int diag_reply_state(const void *buf, size_t n)
+{
+	const struct nlmsghdr *nlh = buf;
+	struct inet_diag_msg m;
+
+	if (n < sizeof(*nlh) || !NLMSG_OK(nlh, n) || nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(m)))
+		return 0; /* NLMSG_ERROR: no such socket; or a reply too short to be one */
+	memcpy(&m, NLMSG_DATA(nlh), sizeof(m));
+	/* No connection with that 4-tuple: the lookup fell back to a listener. */
+	return m.idiag_state == TCP_LISTEN ? 0 : m.idiag_state;
 }

@@ -20,4 +20,7 @@ int diag_open(const char *name, char *err, size_t errlen);
 int diag_state(int fd, int family, const uint8_t *local, uint16_t lport, const uint8_t *remote,
 	       uint16_t rport);
 
+/* The state a sock_diag reply of n bytes names (as diag_state); 0 for an error, none, or a short reply. */
+int diag_reply_state(const void *buf, size_t n);
+
 #endif /* TRACER_DIAG_H */

@@ -22,15 +22,13 @@
 #include "btfsum.h"
 #include "kernel.h"
 #include "min_btf.h"
+#include "record.h"
 #include "tcpwatch.h"
 /* bpftool embeds the BPF object as one long string: not ours to shorten. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 #include "tcpwatch.skel.h"
 #pragma GCC diagnostic pop
-
-/* The kernel's softirq numbers (include/linux/interrupt.h), as softirq_entry gives them. */
-enum { TIMER_SOFTIRQ = 1, HRTIMER_SOFTIRQ = 8 };
 
 #define MAX_REASONS 256
 
@@ -81,35 +79,10 @@ static int watch_netns(struct tcpwatch_bpf *skel, const struct kernel_filter *f)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct kernel *k = ctx;
-	const struct bpf_record *st = data;
 	struct tcp_event ev;
 
-	if (size < sizeof(*st))
-		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = st->kind;
-	ev.ns = st->ns;
-	ev.sk = st->sk;
-	ev.netns = st->netns;
-	ev.old_state = st->old_state;
-	ev.new_state = st->new_state;
-	ev.family = st->family;
-	ev.sport = st->sport;
-	ev.dport = st->dport;
-	memcpy(ev.saddr, st->saddr, sizeof(ev.saddr));
-	memcpy(ev.daddr, st->daddr, sizeof(ev.daddr));
-	ev.pid = (int32_t)st->pid;
-	ev.in_irq = st->softirq != 0;
-	ev.by_timer = st->softirq == 1 + TIMER_SOFTIRQ || st->softirq == 1 + HRTIMER_SOFTIRQ;
-	memcpy(ev.comm, st->comm, sizeof(ev.comm));
-	ev.comm[sizeof(ev.comm) - 1] = '\0';
-	if (st->kind == KIND_STEP)
-		ev.seq = (struct tcp_seq){ st->seq.snd_una, st->seq.snd_nxt, st->seq.rcv_nxt, st->seq.write_seq,
-					   st->seq.segs_out };
-	else
-		ev.seg = (struct tcp_segment){ st->seg.seq, st->seg.ack, st->seg.reason, st->seg.flags,
-					       st->seg.count, st->seg.state };
-	k->fn(&ev, k->ctx);
+	if (record_decode(data, size, &ev) == 0)
+		k->fn(&ev, k->ctx);
 	return 0;
 }
 

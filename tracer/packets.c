@@ -166,8 +166,7 @@ static int parse_tcp(const uint8_t *tcp, size_t avail, size_t segment_len, struc
 	return 0;
 }
 
-/* An Ethernet frame (lo has a zero one) carrying TCP, into p. */
-static int parse_frame(const uint8_t *f, size_t n, struct packet *p)
+int packet_parse(const uint8_t *f, size_t n, struct packet *p)
 {
 	uint16_t type;
 
@@ -201,7 +200,7 @@ static void deliver(struct capture *c, int i, const struct tpacket3_hdr *h, pack
 	struct packet p;
 
 	memset(&p, 0, sizeof(p));
-	if (parse_frame((const uint8_t *)h + h->tp_mac, h->tp_snaplen, &p) < 0)
+	if (packet_parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, &p) < 0)
 		return;
 	p.ns = (uint64_t)((int64_t)h->tp_sec * 1000000000 + h->tp_nsec - c->real_minus_mono);
 	p.where = i;

@@ -23,6 +23,13 @@ struct packet {
 	int where;		/* which watched namespace */
 };
 
+/*
+ * An Ethernet frame of n bytes (lo has a zero header) carrying TCP over IPv4
+ * or IPv6, into p's ends, numbers, flags and length; -1 if it is none or is
+ * cut short.  Nothing in it is trusted.
+ */
+int packet_parse(const uint8_t *frame, size_t n, struct packet *p);
+
 struct capture;
 
 typedef void packet_fn(const struct packet *p, void *ctx);

@@ -197,8 +197,7 @@ static int watched_netns(__u32 netns)
  * straight from the socket (a raw tracepoint needs no tracefs, and builds
  * no record).
  */
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(on_set_state, const struct sock *sk, int oldstate, int newstate)
+static __always_inline int set_state(const struct sock *sk, int oldstate, int newstate)
 {
 	struct bpf_record rec;
 	__u32 netns;
@@ -288,8 +287,7 @@ static int is_drop(unsigned int reason)
 }
 
 /* skb/kfree_skb: a segment the kernel dropped, and why (iptables: NETFILTER_DROP). */
-SEC("raw_tp/kfree_skb")
-int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, unsigned int reason)
+static __always_inline int kfree_skb(const struct sk_buff *skb, unsigned int reason)
 {
 	struct bpf_record rec;
 	__u32 netns;
@@ -310,8 +308,7 @@ int BPF_PROG(on_kfree_skb, const struct sk_buff *skb, void *location, unsigned i
 }
 
 /* tcp/tcp_retransmit_skb: a segment of sk sent again (not when sending failed). */
-SEC("raw_tp/tcp_retransmit_skb")
-int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb, int err)
+static __always_inline int retransmit(const struct sock *sk, const struct sk_buff *skb, int err)
 {
 	const struct inet_connection_sock *icsk = (const void *)sk;
 	struct tcp_skb_cb cb;
@@ -337,8 +334,7 @@ int BPF_PROG(on_retransmit, const struct sock *sk, const struct sk_buff *skb, in
 }
 
 /* tcp/tcp_retransmit_synack: a listener's request sends its SYN,ACK again. */
-SEC("raw_tp/tcp_retransmit_synack")
-int BPF_PROG(on_retransmit_synack, const struct sock *sk, const struct request_sock *req)
+static __always_inline int retransmit_synack(const struct sock *sk, const struct request_sock *req)
 {
 	struct bpf_record rec;
 	__u32 netns = netns_of_sock(sk);
@@ -369,8 +365,7 @@ int BPF_PROG(on_retransmit_synack, const struct sock *sk, const struct request_s
  * tcp/tcp_send_reset: an RST sent, in answer to skb (ends the other way
  * round) or, with no skb, by the socket itself (an abort).
  */
-SEC("raw_tp/tcp_send_reset")
-int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb, int reason)
+static __always_inline int send_reset(const struct sock *sk, const struct sk_buff *skb, int reason)
 {
 	struct bpf_record rec;
 	__u32 netns = sk ? netns_of_sock(sk) : netns_of_skb(skb);
@@ -401,8 +396,7 @@ int BPF_PROG(on_send_reset, const struct sock *sk, const struct sk_buff *skb, in
 }
 
 /* tcp/tcp_receive_reset: an RST the socket took. */
-SEC("raw_tp/tcp_receive_reset")
-int BPF_PROG(on_receive_reset, const struct sock *sk)
+static __always_inline int receive_reset(const struct sock *sk)
 {
 	struct bpf_record rec;
 	__u32 netns = netns_of_sock(sk);
@@ -417,5 +411,36 @@ int BPF_PROG(on_receive_reset, const struct sock *sk)
 	submit(&rec);
 	return 0;
 }
+
+/*
+ * A BPF program does not run inside itself on one CPU: a softirq that
+ * interrupts it (on a system call's behalf) finds it busy, and the kernel
+ * skips that run -- a step or a segment never told.  So each tracepoint has
+ * two programs, one for system calls and one for softirqs, and neither ever
+ * interrupts itself (a softirq does not nest in a softirq, and a tracepoint
+ * runs with preemption off).  Skips still counted are said by user space.
+ */
+#define TWO_PROGRAMS(tp, fn, call, ...)                                      \
+	SEC("raw_tp/" #tp)                                                   \
+	int BPF_PROG(fn##_in_task, __VA_ARGS__)                              \
+	{                                                                    \
+		return current_softirq() ? 0 : fn call;                      \
+	}                                                                    \
+	SEC("raw_tp/" #tp)                                                   \
+	int BPF_PROG(fn##_in_softirq, __VA_ARGS__)                           \
+	{                                                                    \
+		return current_softirq() ? fn call : 0;                      \
+	}
+
+TWO_PROGRAMS(inet_sock_set_state, set_state, (sk, oldstate, newstate), const struct sock *sk, int oldstate,
+	     int newstate)
+TWO_PROGRAMS(kfree_skb, kfree_skb, (skb, reason), const struct sk_buff *skb, void *location, unsigned int reason)
+TWO_PROGRAMS(tcp_retransmit_skb, retransmit, (sk, skb, err), const struct sock *sk, const struct sk_buff *skb,
+	     int err)
+TWO_PROGRAMS(tcp_retransmit_synack, retransmit_synack, (sk, req), const struct sock *sk,
+	     const struct request_sock *req)
+TWO_PROGRAMS(tcp_send_reset, send_reset, (sk, skb, reason), const struct sock *sk, const struct sk_buff *skb,
+	     int reason)
+TWO_PROGRAMS(tcp_receive_reset, receive_reset, (sk), const struct sock *sk)
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

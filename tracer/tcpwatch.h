@@ -27,6 +27,7 @@ enum bpf_kind {
 	KIND_RETRANSMIT,	/* tcp/tcp_retransmit_skb, tcp/tcp_retransmit_synack */
 	KIND_RESET_SENT,	/* tcp/tcp_send_reset */
 	KIND_RESET_RECEIVED,	/* tcp/tcp_receive_reset */
+	KIND_COUNT
 };
 
 /* The segment a drop, a retransmission or a reset is about. */
