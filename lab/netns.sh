@@ -119,7 +119,7 @@ list_labs() {
 
 # clean: remove every stale lab, whole; never one in use, kept, or not ours.
 clean_labs() {
-	local name ns n=0
+	local name n=0
 	for name in $(recorded_labs); do
 		[[ $(lab_standing "$name") == stale ]] || continue
 		remove_stale_lab "$name"

@@ -52,6 +52,17 @@ expect_state() {
 	return 1
 }
 
+# One whole connection through the lab: the client closes first.
+one_connection() {
+	"$TCPLAB" start server >/dev/null
+	"$TCPLAB" start client >/dev/null
+	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
+	"$TCPLAB" key client >/dev/null
+	expect_state CLOSE-WAIT "$SERVER_END" "$CLIENT_END"
+	"$TCPLAB" key server >/dev/null
+	wait_program_exit server 5
+}
+
 # expect_log NAME PATTERN [SECONDS]: wait for a started program to print PATTERN.
 expect_log() {
 	local name=$1 pattern=$2 seconds=${3:-$WAIT_TIMEOUT}

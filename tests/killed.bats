@@ -111,13 +111,14 @@ nothing_left() {
 	nothing_left "$before"
 }
 
-@test "arrow on two hosts killed half-way: its tcpwatch goes with it, down removes both hosts" {
+@test "freeze and arrow on two hosts killed half-way: arrow's tcpwatch goes with it, down removes both hosts" {
 	local before
 	before=$(host_state)
 	OWN_LAB=tl-killed2-$$
 	# shellcheck disable=SC2030,SC2031 # each test has a lab of its own
 	export TCPLAB_NS=$OWN_LAB
 	"$TCPLAB" up --two-hosts >/dev/null
+	kill_after 0.5 "$TCPLAB" freeze FIN_WAIT1
 	kill_after 1 "$TCPLAB" arrow FIN_WAIT1 CLOSING
 	wait_for 3 no_live tcpwatch
 	"$TCPLAB" down >/dev/null

@@ -49,12 +49,7 @@ keys_after() { sleep "$1"; echo k; }
 @test "tcpwatch under ASan and UBSan: a live trace of a connection, every step, no report" {
 	local out=$BATS_TEST_TMPDIR/out
 	TCPWATCH="$SAN/tcpwatch" start_watch --json -p 32000 --netns "$TCPLAB_NS"
-	"$TCPLAB" start server >/dev/null
-	"$TCPLAB" start client >/dev/null
-	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
-	"$TCPLAB" key client >/dev/null
-	expect_state CLOSE-WAIT "$SERVER_END" "$CLIENT_END"
-	"$TCPLAB" key server >/dev/null
+	one_connection
 	wait_for 5 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch
 	cat "$out.err"
@@ -86,11 +81,7 @@ keys_after() { sleep "$1"; echo k; }
 		--suppressions="$PROJECT/tests/valgrind-bpf.supp" "$PROJECT/tcpwatch" --json -p 32000 --netns "$TCPLAB_NS" >"$out" 2>"$out.err" &
 	watching "$!" "$out.err"
 	wait_for 30 attached "$WATCH_PID" # valgrind takes its time to start
-	"$TCPLAB" start server >/dev/null
-	"$TCPLAB" start client >/dev/null
-	expect_state ESTAB "$CLIENT_END" "$SERVER_END"
-	"$TCPLAB" key client >/dev/null
-	"$TCPLAB" key server >/dev/null
+	one_connection
 	wait_for 20 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch || rc=$?
 	echo "status $rc"

@@ -13,17 +13,6 @@ teardown() {
 	end_watch
 }
 
-# One whole connection through the lab: the client closes first.
-one_connection() {
-	"$TCPLAB" start server >/dev/null
-	"$TCPLAB" start client >/dev/null
-	expect_state ESTAB "$SERVER_END" "$CLIENT_END"
-	"$TCPLAB" key client >/dev/null
-	expect_state CLOSE-WAIT "$SERVER_END" "$CLIENT_END"
-	"$TCPLAB" key server >/dev/null
-	wait_program_exit server 5
-}
-
 # steps SIDE [FILE]: "OLD>NEW trigger / action" of SIDE's connection (not
 # its listener) in the JSON output, one per line.
 steps() {

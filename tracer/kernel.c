@@ -198,8 +198,9 @@ unsigned long long kernel_lost(struct kernel *k)
 
 /*
  * Runs of our programs the kernel skipped: a program does not run inside
- * itself on one CPU (a softirq that interrupts it on a system call's behalf
- * finds it busy), and each skip is a step or a segment not seen.
+ * itself on one CPU, and each skip is a step or a segment not seen.  With a
+ * program for system calls and one for softirqs on each tracepoint (see
+ * tcpwatch.bpf.c) none should be left; any that is, is said.
  */
 unsigned long long kernel_skipped(struct kernel *k)
 {
