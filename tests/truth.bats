@@ -166,6 +166,7 @@ paths() {
 	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch
 	run -0 jq -r 'select(.event == "state") | [.netns, .side, .old + ">" + .new, .trigger] | join(" ")' "$out"
+	printf '%s\n' "$output"
 	[ "$(grep -c "^$FOREIGN server ESTABLISHED>CLOSE_WAIT rcv FIN$" <<<"$output")" -eq "$n" ]
 	[ "$(grep -cE "^$FOREIGN-client client FIN_WAIT[12]>TIME_WAIT rcv FIN(,ACK)?$" <<<"$output")" -eq "$n" ]
 	[ "$(grep -c "^$FOREIGN server LAST_ACK>CLOSED rcv ACK of FIN$" <<<"$output")" -eq "$n" ]

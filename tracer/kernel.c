@@ -199,8 +199,8 @@ unsigned long long kernel_lost(struct kernel *k)
 /*
  * Runs of our programs the kernel skipped: a program does not run inside
  * itself on one CPU, and each skip is a step or a segment not seen.  With a
- * program for system calls and one for softirqs on each tracepoint (see
- * tcpwatch.bpf.c) none should be left; any that is, is said.
+ * program for system calls and one for softirqs on the busy tracepoints (see
+ * tcpwatch.bpf.c) few are left, on the rare ones; any that is, is said.
  */
 unsigned long long kernel_skipped(struct kernel *k)
 {

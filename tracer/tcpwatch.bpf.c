@@ -415,10 +415,12 @@ static __always_inline int receive_reset(const struct sock *sk)
 /*
  * A BPF program does not run inside itself on one CPU: a softirq that
  * interrupts it (on a system call's behalf) finds it busy, and the kernel
- * skips that run -- a step or a segment never told.  So each tracepoint has
- * two programs, one for system calls and one for softirqs, and neither ever
- * interrupts itself (a softirq does not nest in a softirq, and a tracepoint
- * runs with preemption off).  Skips still counted are said by user space.
+ * skips that run -- a step or a segment never told.  So the two busy
+ * tracepoints, which fire in both, have two programs each, one for system
+ * calls and one for softirqs, and neither ever interrupts itself (a softirq
+ * does not nest in a softirq, and a tracepoint runs with preemption off).
+ * The rare ones keep one program each (each program attached costs start-up
+ * time); what the kernel skips of any of them is counted and said.
  */
 #define TWO_PROGRAMS(tp, fn, call, ...)                                      \
 	SEC("raw_tp/" #tp)                                                   \
@@ -432,15 +434,22 @@ static __always_inline int receive_reset(const struct sock *sk)
 		return current_softirq() ? fn call : 0;                      \
 	}
 
+#define ONE_PROGRAM(tp, fn, call, ...)                                       \
+	SEC("raw_tp/" #tp)                                                   \
+	int BPF_PROG(fn##_anywhere, __VA_ARGS__)                             \
+	{                                                                    \
+		return fn call;                                              \
+	}
+
 TWO_PROGRAMS(inet_sock_set_state, set_state, (sk, oldstate, newstate), const struct sock *sk, int oldstate,
 	     int newstate)
 TWO_PROGRAMS(kfree_skb, kfree_skb, (skb, reason), const struct sk_buff *skb, void *location, unsigned int reason)
-TWO_PROGRAMS(tcp_retransmit_skb, retransmit, (sk, skb, err), const struct sock *sk, const struct sk_buff *skb,
-	     int err)
-TWO_PROGRAMS(tcp_retransmit_synack, retransmit_synack, (sk, req), const struct sock *sk,
-	     const struct request_sock *req)
-TWO_PROGRAMS(tcp_send_reset, send_reset, (sk, skb, reason), const struct sock *sk, const struct sk_buff *skb,
-	     int reason)
-TWO_PROGRAMS(tcp_receive_reset, receive_reset, (sk), const struct sock *sk)
+ONE_PROGRAM(tcp_retransmit_skb, retransmit, (sk, skb, err), const struct sock *sk, const struct sk_buff *skb,
+	    int err)
+ONE_PROGRAM(tcp_retransmit_synack, retransmit_synack, (sk, req), const struct sock *sk,
+	    const struct request_sock *req)
+ONE_PROGRAM(tcp_send_reset, send_reset, (sk, skb, reason), const struct sock *sk, const struct sk_buff *skb,
+	    int reason)
+ONE_PROGRAM(tcp_receive_reset, receive_reset, (sk), const struct sock *sk)
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
