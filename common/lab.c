@@ -229,9 +229,15 @@ int end_connection(const char *who, int fd, enum ending how)
 	return close(fd);
 }
 
+int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	warn("writing the output");
+	return -1;
+}
+
 _Noreturn void exit_written(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err(1, "writing the output");
-	exit(0);
+	exit(flush_stdout() < 0 ? 1 : 0);
 }

@@ -47,6 +47,8 @@ void close_keeping_errno(int fd);
 int tcp_state_of(int fd);
 const char *tcp_state_name(int kernel_state);
 
+/* All that went to stdout, written; -1, the cause said on stderr, if it could not be. */
+int flush_stdout(void);
 /* Exit 0 once all that went to stdout is written; 1, naming the cause, if it could not be. */
 _Noreturn void exit_written(void);
 

@@ -52,6 +52,14 @@ expect_state() {
 	return 1
 }
 
+# live_lab_processes: "PID NAME" of every server, client, tcpwatch and FIFO
+# holder running on the machine (not the zombies: dead already, they wait
+# for init to reap them).
+live_lab_processes() {
+	ps -eo pid=,stat=,comm=,args= |
+		awk '$2 !~ /^Z/ && ($3 ~ /^(server|client|tcpwatch)$/ || $0 ~ /sleep '"$HOLD_SECONDS"'$/) { print $1, $3 }'
+}
+
 # One whole connection through the lab: the client closes first.
 one_connection() {
 	"$TCPLAB" start server >/dev/null

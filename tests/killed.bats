@@ -16,8 +16,7 @@ teardown() {
 }
 
 # The host as a killed run must leave it.  A process of the lab's outlives
-# its namespace's name, so processes are counted by their names (not the
-# zombies: dead already, they wait for init to reap them).
+# its namespace's name, so processes are counted by their names.
 host_state() {
 	ip -o link show | sed 's/^[0-9]*: //; s/ state .*//'
 	ip route show table all
@@ -25,12 +24,11 @@ host_state() {
 	ip6tables-save 2>/dev/null | grep -v '^#' || true
 	ip netns list
 	ls /sys/kernel/tracing/instances 2>/dev/null || true
-	ps -eo stat=,comm=,args= | awk '$1 !~ /^Z/ && ($2 ~ /^(server|client|tcpwatch)$/ || $0 ~ /sleep '"$HOLD_SECONDS"'$/) { print $2 }' |
-		sort | uniq -c
+	live_lab_processes | awk '{ print $2 }' | sort | uniq -c
 }
 
 # no_live NAME: no process of that name runs (a zombie has ended).
-no_live() { ! ps -eo stat=,comm= | awk -v n="$1" '$1 !~ /^Z/ && $2 == n { found = 1 } END { exit !found }'; }
+no_live() { ! live_lab_processes | awk -v n="$1" '$2 == n { found = 1 } END { exit !found }'; }
 
 # kill_after SECONDS CMD...: CMD in the background, SIGKILLed after SECONDS.
 kill_after() {

@@ -14,7 +14,7 @@ host_snapshot() {
 	ls -R "$TCPLAB_RUN" 2>/dev/null || true
 	iptables -S 2>/dev/null || true
 	ip6tables -S 2>/dev/null || true
-	ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(server|client|tcpwatch)$/'
+	live_lab_processes
 }
 
 # refused STATUS PROGRAM ARGS...: PROGRAM (a path) refuses ARGS with exit

@@ -39,8 +39,8 @@
 #define FIRST_RING 16384		/* recent segments, to start with: 0.1 s at 160k segments/s */
 #define MAX_RING (1u << 21)		/* and at most: 0.1 s at 20M segments/s */
 #define FIRST_EVENTS 16384		/* queued steps: 0.1 s at 160k steps/s before it grows */
-#define PREFETCH_AHEAD 16		/* slots of a queue fetched ahead of the one written */
-#define BUCKETS 65536
+#define PREFETCH_AHEAD 8		/* slots of a queue fetched ahead of the one written */
+#define BUCKETS 16384
 #define MAX_WHERE 8
 
 enum kind { FULL, REQUEST, MINI };

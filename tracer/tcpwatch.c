@@ -535,12 +535,7 @@ static int read_round(struct kernel *k, struct watch *w, int all)
 	}
 	capture_read(w->capture, on_packet, w);
 	rfc_flush(w->rfc, mono_ns(), all);
-	/* once a round: each line out within 10 ms, not a write each */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		warn("writing the output");
-		return -1;
-	}
-	return 0;
+	return flush_stdout(); /* once a round: each line out within 10 ms, not a write each */
 }
 
 /* Anything lost on the way is said, and is the exit status. */

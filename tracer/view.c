@@ -149,9 +149,5 @@ int view_replay(struct view *v, const char *file, int to_end)
 	}
 	free(evs);
 	view_close(v);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		warn("writing the output");
-		return 1;
-	}
-	return 0;
+	return flush_stdout() < 0 ? 1 : 0;
 }
