@@ -232,7 +232,8 @@ trace_ends() {
 	fi
 }
 
-trace_ready() { [[ -s $(trace_file) ]]; }
+# Ready once its header is out, and still running (it ends at once if it cannot watch).
+trace_ready() { [[ -s $(trace_file) ]] && pid_alive "$TRACE_PID"; }
 
 # --netns for every host of the lab: tcpwatch shows this lab's steps only.
 watch_netns_args() {
@@ -243,12 +244,12 @@ watch_netns_args() {
 }
 
 start_trace() {
-	local file
+	local file parent=$BASHPID # taken here: in "cmd &" it would be the child's
 	file=$(trace_file)
 	mkdir -p "$(run_dir)"
 	: >"$file"
 	# shellcheck disable=SC2046 # watch_netns_args prints words
-	"$(tcpwatch_bin)" --kernel -p "$SERVER_PORT" $(watch_netns_args) >"$file" 2>"$file.err" &
+	"$(tcpwatch_bin)" --kernel --parent "$parent" -p "$SERVER_PORT" $(watch_netns_args) >"$file" 2>"$file.err" &
 	TRACE_PID=$!
 	wait_for 5 trace_ready || {
 		warn "tcpwatch did not start: $(cat "$file.err")"

@@ -34,7 +34,7 @@ no_live() { ! live_lab_processes | awk -v n="$1" '$2 == n { found = 1 } END { ex
 kill_after() {
 	local seconds=$1 pid
 	shift
-	"$@" >"$BATS_TEST_TMPDIR/killed.log" 2>&1 &
+	"$@" >"$BATS_TEST_TMPDIR/killed.log" 2>&1 3>&- &
 	pid=$!
 	sleep "$seconds"
 	kill -KILL "$pid"

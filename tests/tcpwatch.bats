@@ -242,6 +242,20 @@ mask_times() {
 	wait_for 3 programs_gone "${WATCH_PROGRAMS[@]}"
 }
 
+@test "--parent: a parent killed before tcpwatch could ask ends it too" {
+	local child
+	# the parent dies before tcpwatch has even started: getppid() is init's
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	bash -c '"$0" --parent $$ --json -p 32000 --netns "$1" >/dev/null 2>&1 3>&- & echo $!; kill -KILL $$' \
+		"$TCPWATCH" "$TCPLAB_NS" >"$BATS_TEST_TMPDIR/pid" || true
+	child=$(cat "$BATS_TEST_TMPDIR/pid")
+	[[ $child =~ ^[0-9]+$ ]]
+	wait_for 5 pid_gone "$child" || {
+		kill "$child"
+		false
+	}
+}
+
 @test "clear errors: bad options exit 2; not root exits 2" {
 	run -2 "$TCPWATCH" -p 0
 	[[ $output == *"bad port '0'"* ]]

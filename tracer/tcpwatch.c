@@ -17,6 +17,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -71,6 +72,7 @@ struct options {
 	struct endpoint server; /* which end is the server's */
 	struct endpoint server6; /* without --server: the IPv6 twin's too */
 	int have_server;	/* --server given: only it */
+	pid_t parent;		/* --parent: 0, the one at start */
 };
 
 /*
@@ -104,6 +106,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: tcpwatch [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
 		"                [--json | --diagram] [-v | --kernel] [-c COUNT] [--duration SECONDS]\n"
+		"                [--parent PID]\n"
 		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
@@ -124,7 +127,8 @@ static void usage(FILE *out)
 		"Each line comes 0.1 s late: tcpwatch\n"
 		"waits for the segment a step sends.  A listener's SYN_RECV starts at the\n"
 		"SYN; TIME_WAIT is followed to its end.\n"
-		"\n"
+		"\n");
+	fprintf(out,
 		"      --netns NAME       watch namespace NAME (ip netns); repeat for more\n"
 		"                         (default: tcpwatch's own namespace)\n"
 		"  -p, --port PORT        only connections with PORT at either end\n"
@@ -150,6 +154,8 @@ static void usage(FILE *out)
 		"      --kernel           the kernel's own steps (sock/inet_sock_set_state)\n"
 		"  -c, --count N          stop after N transitions\n"
 		"      --duration S       stop after S seconds\n"
+		"      --parent PID       end when process PID, the one starting it, does\n"
+		"                         (so its death before we start counts too)\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
 		"                         RFC 9293 spellings (tab-separated)\n"
 		"      --list-arrows      the table's arrows: FROM, TO, event, action, usual\n"
@@ -409,6 +415,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "ascii", no_argument, NULL, 'Z' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "parent", required_argument, NULL, 'P' },
 		{ "list-states", no_argument, NULL, 'L' },
 		{ "list-arrows", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -484,6 +491,14 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			if (opt->duration < 0)
 				errx(EXIT_USAGE, "bad duration '%s': want seconds above 0", optarg);
 			break;
+		case 'P': {
+			long pid = parse_count(optarg);
+
+			if (pid < 2 || pid > INT_MAX)
+				errx(EXIT_USAGE, "bad parent '%s': want a process id from 2", optarg);
+			opt->parent = (pid_t)pid;
+			break;
+		}
 		case 'L':
 		case 'A':
 			if (*list && *list != c)
@@ -632,11 +647,13 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 /*
  * A watcher started by a script (tcplab arrow, tour, watch) ends with it,
  * however the script ends (kill -9 too): SIGTERM when the parent goes.
+ * A parent killed before we ask is seen only by one that names itself
+ * (--parent): by then getppid() is already init's.
  */
-static void end_with_parent(void)
+static void end_with_parent(pid_t parent)
 {
-	pid_t parent = getppid();
-
+	if (parent == 0)
+		parent = getppid();
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
 		warn("prctl PR_SET_PDEATHSIG");
 	else if (getppid() != parent) /* it went before we asked */
@@ -673,7 +690,7 @@ static int watch(const struct options *opt)
 	if (geteuid() != 0)
 		errx(EXIT_USAGE, "must run as root: BPF needs it (run it as root, or with sudo)");
 	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the programs go */
-	end_with_parent();
+	end_with_parent(opt->parent);
 	signal(SIGPIPE, SIG_IGN);
 	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
 	w.rfc = rfc_new(&cfg);
