@@ -147,7 +147,7 @@ wait_for() {
 # The state ss gives the exact socket LOCAL -> PEER in the lab ("" if none).
 # A listener's peer is 0.0.0.0:* ([::]:* for IPv6).
 socket_state() {
-	in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1; exit }'
+	in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '!found && $4 == l && $5 == p { print $1; found = 1 }'
 }
 
 # socket_in STATE LOCAL PEER: true when ss shows that socket in STATE.

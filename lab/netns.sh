@@ -171,10 +171,18 @@ configure_lab() {
 	in_lab ifconfig eth0:1 "$CLIENT_ADDR" up
 }
 
+# has_addr NS -4|-6 ADDR: eth0 of namespace NS has ADDR.  The list is read
+# whole, not piped to grep -q: ip writes a line at a time, and one that
+# finds its reader gone dies of SIGPIPE, which pipefail takes for "no".
+has_addr() {
+	local addrs
+	addrs=$(ip -n "$1" -o "$2" addr show dev eth0 2>/dev/null) || return 1
+	[[ $addrs == *" $3/"* ]]
+}
+
 # Two hosts: eth0 in each namespace, the two ends of one veth pair.
 two_hosts_configured() {
-	ip -n "$TCPLAB_NS" -o -4 addr show dev eth0 2>/dev/null | grep -q " $SERVER_ADDR/" &&
-		ip -n "$(client_host_ns)" -o -4 addr show dev eth0 2>/dev/null | grep -q " $CLIENT_ADDR/"
+	has_addr "$TCPLAB_NS" -4 "$SERVER_ADDR" && has_addr "$(client_host_ns)" -4 "$CLIENT_ADDR"
 }
 
 configure_two_hosts() {
@@ -251,8 +259,7 @@ add_ipv6_twins() {
 }
 
 has_ipv6_twins() {
-	ip -n "$(host_ns server)" -o -6 addr show dev eth0 2>/dev/null | grep -q " $SERVER_ADDR6/" &&
-		ip -n "$(host_ns client)" -o -6 addr show dev eth0 2>/dev/null | grep -q " $CLIENT_ADDR6/"
+	has_addr "$(host_ns server)" -6 "$SERVER_ADDR6" && has_addr "$(host_ns client)" -6 "$CLIENT_ADDR6"
 }
 
 # need_ipv6: a command's -6 needs the twins in the lab.

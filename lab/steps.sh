@@ -146,7 +146,7 @@ ss_line() {
 	local line
 	# shellcheck disable=SC2046 # end_sockets prints two words
 	set -- $(end_sockets "$1")
-	line=$(in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '$4 == l && $5 == p { print $1, $4, $5; exit }')
+	line=$(in_host "$(host_of_addr "$1")" ss -Htan | awk -v l="$1" -v p="$2" '!found && $4 == l && $5 == p { print $1, $4, $5; found = 1 }')
 	printf '%s' "${line:-no socket (CLOSED) $1 $2}"
 }
 
