@@ -41,6 +41,7 @@ no_rules_of_tcplab() {
 @test "the twins are found every time: ip's output is read whole, not cut short by grep -q" {
 	# ip writes a line at a time; a reader that leaves at the first match
 	# killed it with SIGPIPE now and then, and pipefail made that "no twins"
+	# shellcheck disable=SC2016 # $1 expands in the inner shell
 	run -0 bash -c 'set -euo pipefail; TCPLAB_DIR=$1; . "$1/lab/common.sh"; . "$1/lab/netns.sh"
 		for _ in $(seq 300); do has_ipv6_twins || { echo missed; exit 1; }; done' _ "$BATS_TEST_DIRNAME/.."
 }
