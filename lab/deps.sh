@@ -8,15 +8,22 @@ TEST_TOOLS=(bats shellcheck valgrind jq dot)
 PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config [dot]=graphviz [clang]=clang [bpftool]=bpftool)
 # tcpwatch loads its BPF programs with this library (pkg-config name: package).
 declare -A LIBRARY_PACKAGE=([libbpf]=libbpf-dev)
+# The tests read tcpwatch --prometheus with a real parser of that format
+# (module: package, for Debian's own python3).
+declare -A PYTHON_PACKAGE=([prometheus_client]=python3-prometheus-client)
+DEBIAN_PYTHON=/usr/bin/python3
 
 missing_packages() {
-	local tool lib
+	local tool lib module
 	{
 		for tool in "${LAB_TOOLS[@]}" "${BUILD_TOOLS[@]}" "${TEST_TOOLS[@]}"; do
 			command -v "$tool" >/dev/null 2>&1 || printf '%s\n' "${PACKAGE_OF[$tool]}"
 		done
 		for lib in "${!LIBRARY_PACKAGE[@]}"; do
 			pkg-config --exists "$lib" 2>/dev/null || printf '%s\n' "${LIBRARY_PACKAGE[$lib]}"
+		done
+		for module in "${!PYTHON_PACKAGE[@]}"; do
+			"$DEBIAN_PYTHON" -c "import $module" 2>/dev/null || printf '%s\n' "${PYTHON_PACKAGE[$module]}"
 		done
 	} | sort -u
 }

@@ -294,6 +294,32 @@ refused() {
 	done
 }
 
+@test "bad input: tcpwatch --summary, --leaks, --once and --interval out of place" {
+	local d
+	for d in 0 -1 abc; do
+		refused 2 "$PROJECT/tcpwatch" --leaks "$d"
+		[[ $stderr == "tcpwatch: bad --leaks '$d'"* ]]
+		refused 2 "$PROJECT/tcpwatch" --summary --interval "$d"
+		[[ $stderr == "tcpwatch: bad --interval '$d'"* ]]
+	done
+	refused 2 "$PROJECT/tcpwatch" --once
+	[[ $stderr == "tcpwatch: --once and --interval go with --summary, --leaks or --prometheus" ]]
+	refused 2 "$PROJECT/tcpwatch" --interval 2
+	refused 2 "$PROJECT/tcpwatch" --summary --diagram
+	[[ $stderr == "tcpwatch: --diagram shows steps: not with --summary, --leaks or --prometheus" ]]
+	refused 2 "$PROJECT/tcpwatch" --leaks 5 -c 3
+	[[ $stderr == "tcpwatch: --count counts steps"* ]]
+	refused 2 "$PROJECT/tcpwatch" --summary --once --duration 2
+	[[ $stderr == "tcpwatch: --once and --duration exclude each other" ]]
+	REFUSED_AS=tcpwatch refused 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$PROJECT/tcpwatch" --summary --once
+	[[ $stderr == "tcpwatch: must run as root"* ]]
+	refused 2 "$PROJECT/tcpwatch" --prometheus ""
+	[[ $stderr == "tcpwatch: --prometheus: which file?" ]]
+	# a file that cannot be written is a failure, not bad usage
+	refused 1 "$PROJECT/tcpwatch" --prometheus "$BATS_TEST_TMPDIR/no/such/dir.prom" --once
+	[[ $stderr == "tcpwatch: --prometheus $BATS_TEST_TMPDIR/no/such/dir.prom: No such file or directory" ]]
+}
+
 @test "bad input: tcpwatch addresses of no family" {
 	refused 2 "$PROJECT/tcpwatch" -a 300.1.1.1
 	[[ $stderr == "tcpwatch: bad address '300.1.1.1'"* ]]

@@ -23,4 +23,27 @@ int diag_state(int fd, int family, const uint8_t *local, uint16_t lport, const u
 /* The state a sock_diag reply of n bytes names (as diag_state); 0 for an error, none, or a short reply. */
 int diag_reply_state(const void *buf, size_t n);
 
+/* One socket of a dump, as the kernel keeps it. */
+struct diag_sock {
+	int family;
+	int state;		/* kernel TCP_*: a minisocket's is its substate */
+	uint8_t local[16], remote[16]; /* network order */
+	uint16_t lport, rport;	/* host order */
+	uint32_t inode;		/* its file's; 0 for none (orphans, minisockets, requests) */
+	uint32_t uid;
+	uint32_t expires_ms;	/* its timer's time left; 0: none running */
+	int64_t last_ack_ms;	/* tcp_info's time since the peer's last ACK; -1: not told */
+};
+
+typedef void diag_sock_fn(const struct diag_sock *s, void *ctx);
+
+/* Every TCP socket of family (AF_INET, AF_INET6) in fd's namespace, to fn, as ss lists them; -1 (errno). */
+int diag_dump(int fd, int family, diag_sock_fn *fn, void *ctx);
+/*
+ * The sockets of one datagram of a dump's reply (n bytes), to fn: 1 when
+ * more datagrams follow, 0 at the dump's end, -1 for an error reply or
+ * one that is no dump's.
+ */
+int diag_dump_parse(const void *buf, size_t n, diag_sock_fn *fn, void *ctx);
+
 #endif /* TRACER_DIAG_H */

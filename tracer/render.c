@@ -376,3 +376,11 @@ void render_note(FILE *out, enum render_mode mode, const struct note *n)
 		render_note_text(&l, mode == RENDER_COLOR, n);
 	fwrite_unlocked(l.buf, 1, l.len, out);
 }
+
+void render_json_string(FILE *out, const char *s)
+{
+	struct line l = { .len = 0 };
+
+	put_json_string(&l, s);
+	fwrite(l.buf, 1, l.len, out);
+}

@@ -45,6 +45,8 @@ void render_transition(FILE *out, enum render_mode mode, const struct transition
 void render_note(FILE *out, enum render_mode mode, const struct note *n);
 /* A segment's flags as the diagram writes them: SYN, SYN,ACK, FIN,ACK, RST... */
 const char *flags_name(unsigned flags);
+/* s as a JSON string, quoted and escaped (at most about 1000 bytes of it). */
+void render_json_string(FILE *out, const char *s);
 /* ADDR:PORT, or [ADDR6]:PORT, into out. */
 void render_endpoint(int family, const uint8_t *addr, uint16_t port, char *out, size_t len);
 

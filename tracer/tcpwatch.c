@@ -35,6 +35,7 @@
 #include "rfc.h"
 #include "table.h"
 #include "screen.h"
+#include "summary.h"
 #include "view.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
@@ -73,6 +74,12 @@ struct options {
 	struct endpoint server6; /* without --server: the IPv6 twin's too */
 	int have_server;	/* --server given: only it */
 	pid_t parent;		/* --parent: 0, the one at start */
+	int summary;		/* --summary */
+	int once;		/* --once: one summary from one dump, no BPF */
+	double leak_s;		/* --leaks SECONDS; 0: none */
+	const char *prometheus;	/* --prometheus FILE */
+	double interval_s;	/* --interval: the summary's */
+	int have_interval;
 };
 
 /*
@@ -95,6 +102,8 @@ struct watch {
 	struct rfc *rfc;
 	struct capture *capture;
 	struct kernel *kernel;	/* for the names of the kernel's reasons */
+	struct summary *summary; /* --summary, --leaks: steps go there, not out */
+	uint64_t next_tick;	/* the summary's next dump */
 	uint64_t start_ns;
 	long printed;
 	struct endpoint_cache local_text, remote_text;
@@ -107,6 +116,9 @@ static void usage(FILE *out)
 		"usage: tcpwatch [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
 		"                [--json | --diagram] [-v | --kernel] [-c COUNT] [--duration SECONDS]\n"
 		"                [--parent PID]\n"
+		"       tcpwatch --summary | --leaks S | --prometheus FILE (one or more)\n"
+		"                [--once | --duration S] [--interval S]\n"
+		"                [--json] [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6]\n"
 		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
@@ -156,11 +168,42 @@ static void usage(FILE *out)
 		"      --duration S       stop after S seconds\n"
 		"      --parent PID       end when process PID, the one starting it, does\n"
 		"                         (so its death before we start counts too)\n"
+		"      --summary, --leaks S, --prometheus FILE, --once, --interval S:\n"
+		"                         see SUMMARY below\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
 		"                         RFC 9293 spellings (tab-separated)\n"
 		"      --list-arrows      the table's arrows: FROM, TO, event, action, usual\n"
 		"                         end, reachable on Linux, drawn in the RFC figure\n"
 		"  -h, --help             show this help\n"
+		"\n",
+		DEFAULT_SERVER, DEFAULT_SERVER6, DIAGRAM_COLS, DIAGRAM_ROWS);
+	fprintf(out,
+		"SUMMARY\n"
+		"      --summary          instead of the steps, each interval and namespace:\n"
+		"                         its sockets by state (the kernel's count, from\n"
+		"                         sock_diag), by owner (pid and comm of each process\n"
+		"                         holding one, as ss -p finds them; orphans and\n"
+		"                         timewait sockets under 'no process'), the oldest in\n"
+		"                         each state (age, ends, owner; '>=' when it is older\n"
+		"                         than tcpwatch: the age the kernel's record proves),\n"
+		"                         entries per second into each state and the time\n"
+		"                         spent in the states left (log2 us); a screen on a\n"
+		"                         terminal.  --json: an object per namespace, event\n"
+		"                         summary: time, netns, interval_s, states, owners,\n"
+		"                         oldest, rates, histograms\n"
+		"      --leaks S          a line for each socket S seconds or more in\n"
+		"                         CLOSE_WAIT or FIN_WAIT2: state, age, ends, pid,\n"
+		"                         comm, fd (--json: event leak), and one when it\n"
+		"                         leaves (leak_end, new: its state then, null: gone)\n"
+		"      --once             one dump, told, and exit (no BPF)\n"
+		"      --interval S       the summary's interval (default 1 s)\n"
+		"      --prometheus FILE  the summary in Prometheus' text format, written\n"
+		"                         anew each interval (FILE.tmp, renamed): for\n"
+		"                         node_exporter's textfile collector; gauge\n"
+		"                         tcp_sockets{netns,state,comm} (each socket once,\n"
+		"                         under its first holder's comm; \"\" for none),\n"
+		"                         counter tcp_state_entries_total{netns,state},\n"
+		"                         histogram tcp_state_duration_seconds{netns,state}\n"
 		"\n"
 		"Needs root (BPF).  Its programs are filtered in the kernel to the watched\n"
 		"namespaces and filters, and go with the process, however it ends; it\n"
@@ -174,9 +217,9 @@ static void usage(FILE *out)
 		"EXAMPLES\n"
 		"  sudo ./tcpwatch --netns tcplab -p 32000\n"
 		"  sudo ./tcpwatch --netns tcplab --json -c 6 -p 32000 > run.json\n"
+		"  sudo ./tcpwatch --netns tcplab --summary --leaks 60\n"
 		"  ./tcpwatch --diagram --replay run.json\n"
-		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n",
-		DEFAULT_SERVER, DEFAULT_SERVER6, DIAGRAM_COLS, DIAGRAM_ROWS);
+		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n");
 }
 
 static uint64_t mono_ns(void)
@@ -274,6 +317,12 @@ static int wanted(const struct options *opt, int family, const uint8_t *a, uint1
 	return 1;
 }
 
+static int summary_wanted(void *ctx, int family, const uint8_t *local, uint16_t lport, const uint8_t *remote,
+			  uint16_t rport)
+{
+	return wanted(ctx, family, local, lport, remote, rport);
+}
+
 static int is_server(const struct options *opt, int family, const uint8_t *addr, uint16_t port)
 {
 	const struct endpoint *srv = &opt->server, *twin = &opt->server6;
@@ -319,6 +368,10 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	const struct options *opt = w->opt;
 	struct transition t;
 
+	if (w->summary) {
+		summary_step(w->summary, st);
+		return;
+	}
 	if (opt->count && w->printed >= opt->count)
 		return;
 	t.time_ns = st->ns > w->start_ns ? st->ns - w->start_ns : 0;
@@ -367,6 +420,8 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 		.comm = ev->in_irq ? NULL : ev->comm,
 	};
 
+	if (w->summary)
+		return;
 	if (ev->kind == KIND_DROP || ev->kind == KIND_RESET_SENT)
 		n.reason = kernel_reason(w->kernel, ev->kind == KIND_RESET_SENT, ev->seg.reason);
 	if (!w->view)
@@ -398,6 +453,27 @@ static enum render_mode text_mode(void)
 	return RENDER_TEXT;
 }
 
+/* --summary, --leaks, --prometheus: a dump each interval, the steps kept to date it. */
+static int summarising(const struct options *opt)
+{
+	return opt->summary || opt->leak_s > 0 || opt->prometheus;
+}
+
+/* --summary and --leaks: what goes with them. */
+static void check_summary_options(const struct options *opt)
+{
+	if ((opt->once || opt->have_interval) && !summarising(opt))
+		errx(EXIT_USAGE, "--once and --interval go with --summary, --leaks or --prometheus");
+	if (!summarising(opt))
+		return;
+	if (opt->diagram)
+		errx(EXIT_USAGE, "--diagram shows steps: not with --summary, --leaks or --prometheus");
+	if (opt->count)
+		errx(EXIT_USAGE, "--count counts steps: not with --summary, --leaks or --prometheus (--duration ends them)");
+	if (opt->once && opt->duration > 0)
+		errx(EXIT_USAGE, "--once and --duration exclude each other");
+}
+
 static void parse_options(int argc, char **argv, struct options *opt, int *list)
 {
 	static const struct option longopts[] = {
@@ -416,6 +492,11 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "parent", required_argument, NULL, 'P' },
+		{ "summary", no_argument, NULL, 's' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "leaks", required_argument, NULL, 'l' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "prometheus", required_argument, NULL, 'M' },
 		{ "list-states", no_argument, NULL, 'L' },
 		{ "list-arrows", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -426,6 +507,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 
 	memset(opt, 0, sizeof(*opt));
 	opt->port = -1;
+	opt->interval_s = 1;
 	parse_endpoint(DEFAULT_SERVER, &opt->server);
 	parse_endpoint(DEFAULT_SERVER6, &opt->server6);
 	*list = 0;
@@ -499,6 +581,28 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			opt->parent = (pid_t)pid;
 			break;
 		}
+		case 's':
+			opt->summary = 1;
+			break;
+		case 'O':
+			opt->once = 1;
+			break;
+		case 'l':
+			opt->leak_s = parse_duration(optarg);
+			if (opt->leak_s < 0)
+				errx(EXIT_USAGE, "bad --leaks '%s': want seconds above 0", optarg);
+			break;
+		case 'i':
+			opt->interval_s = parse_duration(optarg);
+			if (opt->interval_s < 0)
+				errx(EXIT_USAGE, "bad --interval '%s': want seconds above 0", optarg);
+			opt->have_interval = 1;
+			break;
+		case 'M':
+			if (*optarg == '\0')
+				errx(EXIT_USAGE, "--prometheus: which file?");
+			opt->prometheus = optarg;
+			break;
 		case 'L':
 		case 'A':
 			if (*list && *list != c)
@@ -519,6 +623,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		errx(EXIT_USAGE, "--json and --diagram exclude each other");
 	if ((opt->replay || opt->to_end) && !opt->diagram)
 		errx(EXIT_USAGE, "--replay and --to-end go with --diagram");
+	check_summary_options(opt);
 	opt->mode = json ? RENDER_JSON : text_mode();
 }
 
@@ -570,10 +675,35 @@ static int report_loss(struct kernel *k, struct watch *w)
 	return lost || skipped || missed ? EXIT_LOST : 0;
 }
 
+static int tell_summary(struct summary *s, uint64_t now, const struct options *opt)
+{
+	int rc = summary_tick(s, now);
+
+	if (rc == -2)
+		warn("--prometheus %s", opt->prometheus);
+	else if (rc < 0)
+		warn("the summary's dump");
+	return rc < 0 ? -1 : 0;
+}
+
+/* The summary's dump, when it is due: then once each interval. */
+static int summary_due(struct watch *w)
+{
+	uint64_t now = mono_ns(), interval = (uint64_t)(w->opt->interval_s * 1e9);
+
+	if (now < w->next_tick)
+		return 0;
+	if (tell_summary(w->summary, now, w->opt) < 0)
+		return -1;
+	while (w->next_tick <= now)
+		w->next_tick += interval;
+	return flush_stdout();
+}
+
 /*
  * Idle, sleep until there is something to do: an event or a segment, a
  * queued step falling due, a key in the full-screen diagram, the end of
- * --duration; a second at most.  So an idle tcpwatch wakes about once a
+ * --duration, the summary's next dump; a second at most.  So an idle tcpwatch wakes about once a
  * second, not a hundred times.
  */
 static void wait_for_work(struct kernel *k, struct watch *w, uint64_t deadline)
@@ -588,6 +718,8 @@ static void wait_for_work(struct kernel *k, struct watch *w, uint64_t deadline)
 		fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	if (deadline && deadline < due)
 		due = deadline;
+	if (w->summary && w->next_tick < due)
+		due = w->next_tick;
 	wait_ns = due <= now ? 0 : due - now < IDLE_NS ? due - now : IDLE_NS;
 	poll(fds, (nfds_t)n, (int)((wait_ns + 999999) / 1000000)); /* a signal ends it too */
 }
@@ -602,10 +734,12 @@ static int watch_loop(struct kernel *k, struct watch *w)
 		deadline = w->start_ns + (uint64_t)(w->opt->duration * 1e9);
 	if (w->view)
 		view_draw(w->view);
-	else if (w->opt->mode != RENDER_JSON)
+	else if (w->opt->mode != RENDER_JSON && !w->summary)
 		render_header(stdout, w->opt->mode);
 	while (!done(w, deadline)) {
 		if (read_round(k, w, 0) < 0)
+			return 1;
+		if (w->summary && summary_due(w) < 0)
 			return 1;
 		if (w->view && w->view->fullscreen && live_keys(w->view) < 0)
 			break;
@@ -618,8 +752,9 @@ static int watch_loop(struct kernel *k, struct watch *w)
 	return report_loss(k, w);
 }
 
-/* The watched namespaces: --netns NAME..., or our own. */
-static int open_namespaces(const struct options *opt, struct watch *w, unsigned long *inode, int *diag_fd)
+/* The watched namespaces: --netns NAME..., or our own; with capture, the wire's sockets in each too. */
+static int open_namespaces(const struct options *opt, struct watch *w, unsigned long *inode, int *diag_fd,
+			   int capture)
 {
 	const char *own[1] = { "" };
 	const char *const *names = opt->nnetns ? opt->netns : own;
@@ -638,6 +773,8 @@ static int open_namespaces(const struct options *opt, struct watch *w, unsigned 
 		if (diag_fd[i] < 0)
 			errx(1, "%s", err);
 	}
+	if (!capture)
+		return n;
 	w->capture = capture_open(names, n, err, sizeof(err));
 	if (w->capture == NULL)
 		errx(1, "%s", err);
@@ -675,6 +812,49 @@ static void kernel_filter_of(const struct options *opt, const unsigned long *ino
 	}
 }
 
+static struct summary *open_summary(const struct options *opt, struct watch *w, const int *diag_fd, int n)
+{
+	struct summary_config sc = {
+		.nwhere = n,
+		.diag_fd = diag_fd,
+		.netns_name = (const char(*)[64])w->netns_name,
+		.family = opt->family,
+		.wanted = summary_wanted,
+		.wanted_ctx = (void *)opt,
+		.json = opt->mode == RENDER_JSON,
+		.screen = isatty(STDOUT_FILENO),
+		.show = opt->summary,
+		.leak_s = opt->leak_s,
+		.prometheus = opt->prometheus,
+		.out = stdout,
+	};
+	struct summary *s = summary_new(&sc);
+
+	if (s == NULL)
+		errx(1, "out of memory");
+	return s;
+}
+
+/* --once: one dump of each namespace, told, and done; no BPF. */
+static int summary_once(const struct options *opt)
+{
+	struct watch w = { .opt = opt };
+	unsigned long inode[MAX_NETNS];
+	int diag_fd[MAX_NETNS], n, status = 0;
+	struct summary *s;
+
+	if (geteuid() != 0)
+		errx(EXIT_USAGE, "must run as root: other namespaces and processes need it (run it as root, or with sudo)");
+	n = open_namespaces(opt, &w, inode, diag_fd, 0);
+	s = open_summary(opt, &w, diag_fd, n);
+	if (tell_summary(s, mono_ns(), opt) < 0)
+		status = 1;
+	summary_free(s);
+	for (int i = 0; i < n; i++)
+		close(diag_fd[i]);
+	return flush_stdout() < 0 ? 1 : status;
+}
+
 static int watch(const struct options *opt)
 {
 	struct watch w = { .opt = opt };
@@ -692,7 +872,7 @@ static int watch(const struct options *opt)
 	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the programs go */
 	end_with_parent(opt->parent);
 	signal(SIGPIPE, SIG_IGN);
-	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd);
+	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd, 1);
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
@@ -702,6 +882,9 @@ static int watch(const struct options *opt)
 		errx(1, "%s", err);
 	w.kernel = k;
 	w.start_ns = mono_ns();
+	w.next_tick = w.start_ns;
+	if (summarising(opt))
+		w.summary = open_summary(opt, &w, diag_fd, cfg.nwhere);
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);
 		w.view = &view;
@@ -715,6 +898,7 @@ static int watch(const struct options *opt)
 	if (w.view)
 		view_close(w.view);
 	kernel_close(k);
+	summary_free(w.summary);
 	rfc_free(w.rfc);
 	capture_close(w.capture);
 	for (int i = 0; i < cfg.nwhere; i++)
@@ -744,5 +928,7 @@ int main(int argc, char **argv)
 		view_open(&view, opt.force_colour, opt.force_ascii);
 		return view_replay(&view, opt.replay, opt.to_end);
 	}
+	if (opt.once)
+		return summary_once(&opt);
 	return watch(&opt);
 }

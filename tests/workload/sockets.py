@@ -21,6 +21,16 @@ workloads for testing tcpwatch against assumptions it must not make.
                              first, then connect() again from 32089 while
                              that 4-tuple is in TIME_WAIT; prints
                              "connect: ERRNO NAME" or "connect: ok"
+  sockets.py leaky CW TW [NETNS]
+                             named "leaky": CW connections whose server
+                             end it never closes (CLOSE_WAIT, client ports
+                             41000..) and TW closed client-first (TIME_WAIT,
+                             ports 40000..); with NETNS, every socket made
+                             there through setns; prints "ready", then
+                             holds them until killed (at most 300 s)
+  sockets.py handover CW     as leaky CW 0, then 2 s after "ready" it
+                             forks, prints "child PID" and exits: the
+                             child holds them on
 Prints "pid PID" first.  Stdlib only."""
 
 import ctypes
@@ -28,6 +38,7 @@ import errno
 import os
 import socket
 import sys
+import time
 
 SERVER = ("192.168.100.100", 32000)
 CLIENT_ADDR = "192.168.100.51"
@@ -126,6 +137,38 @@ def cmd_busy():
     listener.close()
 
 
+def cmd_leaky(cw, tw, netns):
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(15, b"leaky", 0, 0, 0)  # PR_SET_NAME: the comm ss -p shows
+    make = (lambda: socket_in(netns)) if netns else tcp_socket
+    listener = make()
+    listener.bind(SERVER)
+    listener.listen(64)
+    for i in range(tw):
+        one_connection(listener, make(), 40000 + i, "client-first")
+    held = []
+    for i in range(cw):
+        client = make()
+        client.bind((CLIENT_ADDR, 41000 + i))
+        client.connect(SERVER)
+        child, _ = listener.accept()
+        client.close()  # its FIN: the server's end, never closed, waits in CLOSE_WAIT
+        held.append(child)
+    print("ready", flush=True)
+    return [listener] + held
+
+
+def cmd_handover(cw):
+    held = cmd_leaky(cw, 0, None)
+    time.sleep(2)
+    child = os.fork()
+    if child:
+        print(f"child {child}", flush=True)
+        os._exit(0)
+    time.sleep(300)  # holding them
+    del held
+
+
 def main(argv):
     print(f"pid {os.getpid()}", flush=True)
     if len(argv) == 3 and argv[1] == "setns":
@@ -136,6 +179,12 @@ def main(argv):
         cmd_reuse(int(argv[2]))
     elif len(argv) == 5 and argv[1] == "hosts":
         cmd_hosts(argv[2], argv[3], int(argv[4]))
+    elif len(argv) in (4, 5) and argv[1] == "leaky":
+        held = cmd_leaky(int(argv[2]), int(argv[3]), argv[4] if len(argv) == 5 else None)
+        time.sleep(300)  # holding them
+        del held
+    elif len(argv) == 3 and argv[1] == "handover":
+        cmd_handover(int(argv[2]))
     elif argv[1:] == ["busy"]:
         cmd_busy()
     else:

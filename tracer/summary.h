@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The summary of the watched namespaces' sockets, for leaks and pile-ups:
+ * each interval a sock_diag dump gives the kernel's own count of every
+ * state, the owners (from the sockets' inodes, as ss -p finds them) and,
+ * from the RFC's steps seen since tcpwatch started, how long each socket
+ * has been in its state, how many entered TIME_WAIT and SYN_RECV, and how
+ * long the states left lasted.  A socket older than tcpwatch is given the
+ * age the kernel's record proves at least (time since the peer's last ACK
+ * in CLOSE_WAIT and FIN_WAIT2, TIME_WAIT's timer), marked as not exact.
+ */
+#ifndef TRACER_SUMMARY_H
+#define TRACER_SUMMARY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rfc.h"
+
+typedef int summary_wanted_fn(void *ctx, int family, const uint8_t *local, uint16_t lport,
+			      const uint8_t *remote, uint16_t rport);
+
+struct summary_config {
+	int nwhere;			/* watched namespaces */
+	const int *diag_fd;		/* a sock_diag socket in each */
+	const char (*netns_name)[64];	/* how each is named in the output */
+	int family;			/* AF_INET, AF_INET6; 0: both */
+	summary_wanted_fn *wanted;	/* the -p/-a filters */
+	void *wanted_ctx;
+	int json;			/* one object per namespace and interval; else text */
+	int screen;			/* text on a terminal: redraw in place */
+	int show;			/* --summary: the summaries; else only --leaks lines */
+	double leak_s;			/* --leaks: CLOSE_WAIT or FIN_WAIT2 this long; 0: none */
+	const char *prometheus;		/* --prometheus FILE; NULL: none */
+	FILE *out;
+};
+
+struct summary;
+
+struct summary *summary_new(const struct summary_config *cfg);
+void summary_free(struct summary *s);
+/* An RFC step: the socket's state and since when, exactly. */
+void summary_step(struct summary *s, const struct rfc_step *st);
+/*
+ * Dump every namespace, bring the table up to date, print what is due;
+ * -1 (errno) when a dump fails, -2 (errno) when the Prometheus file cannot be written.
+ */
+int summary_tick(struct summary *s, uint64_t now_ns);
+
+#endif /* TRACER_SUMMARY_H */
