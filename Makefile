@@ -143,6 +143,7 @@ bench/churn: bench/churn.c
 # tcpwatch against ss, on N connections through a lab of its own (N=10000).
 bench: all bench/churn
 	bench/run $(N)
+	bench/summary
 
 # The pictures in docs/, drawn by Graphviz from the one table.
 docs: all

@@ -21,7 +21,7 @@ load helper
 @test "every shell script is shellcheck-clean" {
 	cd "$PROJECT"
 	run -0 shellcheck -x tcplab server-state.sh lab/*.sh lab/shellrc .ci/run tests/run tests/*.bash tests/*.bats \
-		bench/run docs/make-docs.sh
+		bench/run bench/summary docs/make-docs.sh
 }
 
 @test "install and uninstall honour PREFIX and DESTDIR" {

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,14 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 /* The inode of "socket:[INODE]"; 0 for any other link. */
 static uint32_t socket_inode(const char *link)
 {
-	unsigned long v;
-	char end;
+	uint64_t v = 0;
+	const char *p = link + 8;
 
-	if (strncmp(link, "socket:[", 8) != 0 || sscanf(link + 8, "%lu%c", &v, &end) != 2 || end != ']')
+	if (strncmp(link, "socket:[", 8) != 0)
 		return 0;
-	return (uint32_t)v;
+	for (; *p >= '0' && *p <= '9' && v <= UINT32_MAX; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return p > link + 8 && p[0] == ']' && p[1] == '\0' && v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
 static void read_comm(int pid, char *comm, size_t len)

@@ -45,6 +45,7 @@ struct table {
 /* One watched namespace. */
 struct space {
 	struct table table;
+	struct table spare;	/* the last table but one, its memory kept for the next */
 	uint64_t entered[LAB_STATES];	/* since the last report */
 	uint32_t hist[LAB_STATES][HIST_BUCKETS];
 	uint64_t entered_total[LAB_STATES]; /* since the start */
@@ -107,6 +108,19 @@ static int table_init(struct table *t, size_t n)
 	t->cap = cap;
 	t->n = 0;
 	return 0;
+}
+
+/* t empty, with room for n: its own memory again when that is enough (no page to fault in anew). */
+static int table_reuse(struct table *t, size_t n)
+{
+	if (t->slot != NULL && t->cap >= 2 * n + 2 && t->cap <= 8 * n + 64) {
+		memset(t->slot, 0, t->cap * sizeof(*t->slot));
+		t->n = 0;
+		return 0;
+	}
+	free(t->slot);
+	t->slot = NULL;
+	return table_init(t, n);
 }
 
 /* The slot of k, a new one (used == 0 until the caller fills it) if none. */
@@ -495,14 +509,14 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 {
 	struct space *sp = &s->space[where];
 	struct ns_report r = { .time = wall, .netns = s->cfg.netns_name[where] };
-	struct table new;
+	struct table *new = &sp->spare, made;
 
 	if (dump_space(s, where) < 0)
 		return -1;
 	/* after the dump, every time: a holder may have forked, passed the descriptor on, or gone */
 	if (owners_scan(&s->owners) < 0)
 		return -1;
-	if (need_proc_states(s) < 0 || table_init(&new, s->dump.n) < 0)
+	if (need_proc_states(s) < 0 || table_reuse(new, s->dump.n) < 0)
 		return -1;
 	for (size_t i = 0; i < s->dump.n; i++) {
 		const struct diag_sock *d = &s->dump.sock[i];
@@ -513,18 +527,18 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 			continue;
 		r.states[state]++;
 		count_owners(s, &r, d, state);
-		e = date_sock(s, where, &sp->table, &new, d, state, now_ns);
+		e = date_sock(s, where, &sp->table, new, d, state, now_ns);
 		if (e == NULL) {
-			free(new.slot);
 			errno = ENOMEM;
 			return -1;
 		}
 		consider_oldest(s, &r, e, d, now_ns);
 		check_leak(s, where, e, d, now_ns, wall);
 	}
-	leaks_gone(s, where, &sp->table, &new, now_ns);
-	free(sp->table.slot);
-	sp->table = new;
+	leaks_gone(s, where, &sp->table, new, now_ns);
+	made = *new;
+	sp->spare = sp->table;
+	sp->table = made;
 	report_interval(s, sp, &r, now_ns);
 	if (s->cfg.show) {
 		if (gather_owners(s, &r) < 0)
@@ -580,8 +594,10 @@ void summary_free(struct summary *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; s->space && i < s->cfg.nwhere; i++)
+	for (int i = 0; s->space && i < s->cfg.nwhere; i++) {
 		free(s->space[i].table.slot);
+		free(s->space[i].spare.slot);
+	}
 	free(s->space);
 	owners_free(&s->owners);
 	free(s->dump.sock);
