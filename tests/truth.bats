@@ -176,6 +176,36 @@ paths() {
 	[ "$(sort -u <<<"$output")" = "$FOREIGN-client" ]
 }
 
+# hosts_story LAB N SKEW: N teardowns between LAB's two hosts watched with the wire's
+# clock pushed SKEW ns off the steps' (TCPWATCH_CLOCK_SKEW_NS); the steps
+# told, "SIDE OLD>NEW TRIGGER / ACTION" one a line, sorted, in story-SKEW.
+hosts_story() {
+	local lab=$1 out=$BATS_TEST_TMPDIR/out$3
+	TCPWATCH_CLOCK_SKEW_NS=$3 watch_into "$out" --json -p 32000 --netns "$lab" --netns "$lab-client"
+	run -0 "$WORKLOAD" hosts "$lab" "$lab-client" "$2"
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
+	stop_watch
+	# the ACK of the FIN in CLOSE_WAIT is delayed: sent alone, or with the FIN, by the timing
+	jq -r 'select(.event == "state") | "\(.side) \(.old)>\(.new) \(.trigger) / "
+		+ (if .new == "CLOSE_WAIT" then "-" else .action end)' "$out" |
+		sort >"$BATS_TEST_TMPDIR/story$3"
+}
+
+@test "two hosts: the wire's clock 5 us off the steps' either way, the same story, every segment matched" {
+	local n=8 story=$BATS_TEST_TMPDIR/story
+	FOREIGN=tl-skew-$$
+	TCPLAB_NS=$FOREIGN "$TCPLAB" up --two-hosts >/dev/null
+	hosts_story "$FOREIGN" "$n" 0
+	hosts_story "$FOREIGN" "$n" -5000
+	hosts_story "$FOREIGN" "$n" 5000
+	cat "${story}0"
+	[ "$(grep -c "^server ESTABLISHED>CLOSE_WAIT rcv FIN / -$" "${story}0")" -eq "$n" ]
+	[ "$(grep -c "^client ESTABLISHED>FIN_WAIT1 CLOSE / snd FIN$" "${story}0")" -eq "$n" ]
+	run ! grep -E ' (timeout|\?) /' "${story}0"
+	diff "${story}0" "${story}-5000"
+	diff "${story}0" "${story}5000"
+}
+
 @test "a SYN the firewall drops is told as a drop with the kernel's reason, and its retransmission" {
 	local out=$BATS_TEST_TMPDIR/out
 	start_watch --json -p 32000 --netns "$TCPLAB_NS"

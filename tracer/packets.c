@@ -31,6 +31,8 @@
 #define BLOCK_SIZE (256u << 10)		/* about 1000 segments a block */
 #define BLOCKS 32			/* 8 MiB: 40k segments, 120 ms at 330k segments/s */
 #define FRAME_SIZE 256			/* V3 packs frames by their size; this only sizes the request */
+#define OFFSET_TRIES 16
+#define OFFSET_EVERY_NS 1000000000	/* the clocks' difference, taken again this often */
 #define RETIRE_MS 20			/* a block not yet full is handed over after this: 0.64 s of
 					   them, for a watcher a busy machine keeps off the CPU */
 
@@ -44,6 +46,7 @@ struct capture {
 	struct ring ring[MAX_NS];
 	int n;
 	int64_t real_minus_mono; /* to put the kernel's stamps on the tracepoint's clock */
+	int64_t offset_taken;	/* when, CLOCK_MONOTONIC */
 	unsigned long long drops;
 };
 
@@ -67,13 +70,40 @@ static struct sock_filter tcp_only[] = {
 	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
-static int64_t real_minus_mono(void)
+static int64_t ts_ns(const struct timespec *t)
 {
-	struct timespec r, m;
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
 
-	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	return ((int64_t)r.tv_sec - m.tv_sec) * 1000000000 + (r.tv_nsec - m.tv_nsec);
+/*
+ * CLOCK_REALTIME minus CLOCK_MONOTONIC, to put the kernel's stamps on the
+ * tracepoint's clock.  One read of each may sit a preemption apart; of
+ * OFFSET_TRIES reads of the realtime clock between two of the monotonic
+ * one, the tightest pair is taken: it is right to half its width (tens of
+ * nanoseconds).  The difference moves only when the clock is set (NTP's
+ * slewing runs both alike), so it is taken again each OFFSET_EVERY_NS.
+ * TCPWATCH_CLOCK_SKEW_NS, for tests, adds that many nanoseconds to every
+ * segment's time: the story told must not change with a few microseconds
+ * of disagreement between the clocks.
+ */
+static int64_t real_minus_mono(int64_t *taken)
+{
+	int64_t best = 0, width = INT64_MAX;
+	const char *skew = getenv("TCPWATCH_CLOCK_SKEW_NS");
+
+	for (int i = 0; i < OFFSET_TRIES; i++) {
+		struct timespec m1, r, m2;
+
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &r);
+		clock_gettime(CLOCK_MONOTONIC, &m2);
+		if (ts_ns(&m2) - ts_ns(&m1) < width) {
+			width = ts_ns(&m2) - ts_ns(&m1);
+			best = ts_ns(&r) - ts_ns(&m1) - width / 2;
+			*taken = ts_ns(&m2);
+		}
+	}
+	return best - (skew != NULL ? strtoll(skew, NULL, 10) : 0);
 }
 
 /* The socket's ring: TPACKET_V3 blocks, mapped. */
@@ -128,7 +158,7 @@ struct capture *capture_open(const char *const *names, int n, char *err, size_t 
 		free(c);
 		return NULL;
 	}
-	c->real_minus_mono = real_minus_mono();
+	c->real_minus_mono = real_minus_mono(&c->offset_taken);
 	for (c->n = 0; c->n < n; c->n++) {
 		if (open_one(&c->ring[c->n], names[c->n], err, errlen) < 0) {
 			c->n++; /* close what this one got, too */
@@ -232,6 +262,11 @@ static void read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 
 void capture_read(struct capture *c, packet_fn *fn, void *ctx)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ts_ns(&now) - c->offset_taken > OFFSET_EVERY_NS)
+		c->real_minus_mono = real_minus_mono(&c->offset_taken);
 	for (int i = 0; i < c->n; i++)
 		read_one(c, i, fn, ctx);
 }

@@ -21,6 +21,7 @@ struct packet {
 	uint8_t flags;
 	uint16_t len;		/* payload bytes */
 	int where;		/* which watched namespace */
+	uint8_t booked;		/* rfc.c's: already handed to its receiver, ahead of its time */
 };
 
 /*

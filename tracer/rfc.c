@@ -34,6 +34,7 @@
 #define RECENT 4			/* received segments kept per connection, to find a step's cause */
 #define MERGE_NS 1000000ull		/* two kernel steps this close are one packet's doing */
 #define CAUSE_WINDOW_NS 1000000ull	/* the segment a softirq step answered or sent: this close */
+#define CLOCK_SLACK_NS 20000ull		/* how far the wire's clock and the steps' may disagree */
 #define TIMEWAIT_NS 60000000000ull	/* Linux's TIME_WAIT (and default tcp_fin_timeout) */
 #define RECHECK_NS 100000000ull		/* a minisocket near its end is asked about this often */
 #define FIRST_RING 16384		/* recent segments, to start with: 0.1 s at 160k segments/s */
@@ -407,20 +408,119 @@ static int brought(const struct packet *p, const struct tcp_seq *q)
 }
 
 /*
- * Which segment c received (its number: c->rcv[n % RECENT]), newest first,
- * brought it to q; -1 if none did.  A segment causes one step: those before
- * c->caused have.  In SYN_SENT nothing is expected yet, and the SYN of a
- * simultaneous open is taken before the socket moves its rcv_nxt past it.
+ * Did p, received, take the socket to q, with the flags the arrow names
+ * (need; an RST always may)?  In SYN_SENT nothing is expected yet, and the
+ * SYN of a simultaneous open is taken before the socket moves its rcv_nxt
+ * past it.
  */
-static int cause_of(const struct conn *c, const struct tcp_seq *q, int in_syn_sent)
+static int took(const struct packet *p, const struct tcp_seq *q, int in_syn_sent, uint8_t need)
 {
-	for (unsigned k = 0; k < RECENT && k < c->nrcv && c->nrcv - 1 - k >= c->caused; k++) {
-		const struct packet *p = &c->rcv[(c->nrcv - 1 - k) % RECENT];
+	if (!(p->flags & TCP_FL_RST) && (p->flags & need) != need)
+		return 0;
+	return brought(p, q) || (in_syn_sent && (p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN);
+}
 
-		if (brought(p, q) || (in_syn_sent && (p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN))
+/*
+ * Which segment c received (its number: c->rcv[n % RECENT]), newest first,
+ * took it to q; -1 if none did.  A segment causes one step: those before
+ * c->caused have.
+ */
+static int cause_of(const struct conn *c, const struct tcp_seq *q, int in_syn_sent, uint8_t need)
+{
+	for (unsigned k = 0; k < RECENT && k < c->nrcv && c->nrcv - 1 - k >= c->caused; k++)
+		if (took(&c->rcv[(c->nrcv - 1 - k) % RECENT], q, in_syn_sent, need))
 			return (int)(c->nrcv - 1 - k);
-	}
 	return -1;
+}
+
+/* The flags a segment named as the table names them ("SYN,ACK", "FIN", "ACK of FIN", ...) carries. */
+static uint8_t flags_named(const char *e)
+{
+	uint8_t f = 0;
+
+	if (strncmp(e, "SYN", 3) == 0)
+		f |= TCP_FL_SYN;
+	if (strncmp(e, "FIN", 3) == 0)
+		f |= TCP_FL_FIN;
+	if (strncmp(e, "RST", 3) == 0)
+		f |= TCP_FL_RST;
+	if (strstr(e, "ACK") != NULL)
+		f |= TCP_FL_ACK;
+	return f;
+}
+
+/* The flags of the segment that takes arrow FROM -> TO; 0 for an arrow no segment takes, or none in the table. */
+static uint8_t flags_needed(enum lab_state from, enum lab_state to)
+{
+	const struct arrow *a = find_arrow(from, to);
+
+	return a != NULL && strncmp(a->event, "rcv ", 4) == 0 ? flags_named(a->event + 4) : 0;
+}
+
+/*
+ * May p, sent, be what arrow a sends?  A SYN or a FIN only where the table
+ * has the arrow send one (a FIN the program writes later follows on from
+ * the same byte); an arrow not in the table, anything.
+ */
+static int fits_action(const struct arrow *a, const struct packet *p)
+{
+	uint8_t f = a != NULL && strncmp(a->action, "snd ", 4) == 0 ? flags_named(a->action + 4) : 0;
+
+	return a == NULL || (p->flags & (TCP_FL_SYN | TCP_FL_FIN) & ~f) == 0;
+}
+
+static int received_by(const struct conn *c, const struct packet *p)
+{
+	return p->where == c->where && p->family == c->family && p->dport == c->lport &&
+	       p->sport == c->rport && memcmp(p->dst, c->local, alen(c->family)) == 0 &&
+	       memcmp(p->src, c->remote, alen(c->family)) == 0;
+}
+
+/* Is p among the segments c received lately? */
+static int holds(const struct conn *c, const struct packet *p)
+{
+	for (unsigned k = 0; k < RECENT && k < c->nrcv; k++) {
+		const struct packet *q = &c->rcv[(c->nrcv - 1 - k) % RECENT];
+
+		if (q->ns == p->ns && q->seq == p->seq && q->ack == p->ack && q->flags == p->flags)
+			return 1;
+	}
+	return 0;
+}
+
+/* Segment p, received by c: one more of its recent ones. */
+static void book(struct conn *c, const struct packet *p)
+{
+	c->seen = p->ns;
+	c->rcv[c->nrcv++ % RECENT] = *p;
+}
+
+/*
+ * Which segment c received took it to q, as cause_of; and if none did yet,
+ * the first that does among those received up to CLOCK_SLACK_NS after the
+ * step.  The wire's stamps are put on the steps' clock by a measured
+ * difference, and a segment is stamped only a little before the step it
+ * makes: its stamp may land just after the step.  The segments c received
+ * up to that one are handed to it ahead of their time, in their order.
+ */
+static int find_cause(struct rfc *r, struct conn *c, const struct tcp_seq *q, uint64_t step_ns, int in_syn_sent,
+		      uint8_t need)
+{
+	int n = cause_of(c, q, in_syn_sent, need);
+
+	for (uint64_t i = r->ring_done; n < 0 && i < r->ring_in; i++) {
+		struct packet *p = segment_at(r, i);
+
+		if (p->ns > step_ns + CLOCK_SLACK_NS)
+			break;
+		if (p->booked || !received_by(c, p))
+			continue;
+		book(c, p);
+		p->booked = 1;
+		if (took(p, q, in_syn_sent, need))
+			n = (int)(c->nrcv - 1);
+	}
+	return n;
 }
 
 static const struct packet *received(const struct conn *c, int n)
@@ -431,7 +531,8 @@ static const struct packet *received(const struct conn *c, int n)
 /*
  * Does segment p, sent after a step, carry on from the socket's state q at
  * the step?  connect()'s SYN takes its number after the step; a FIN is the
- * end of what was written; anything else starts at the next byte to send.
+ * end of what was written; anything else starts at the next byte to send
+ * and acknowledges just what the socket had received (not what came later).
  */
 static int follows(const struct packet *p, const struct tcp_seq *q, int to_syn_sent)
 {
@@ -441,7 +542,20 @@ static int follows(const struct packet *p, const struct tcp_seq *q, int to_syn_s
 		return p->seq == q->snd_una; /* the SYN,ACK of a simultaneous open: our SYN again */
 	if (p->flags & TCP_FL_FIN)
 		return p->seq + p->len == q->write_seq;
-	return p->seq == q->snd_nxt;
+	return p->seq == q->snd_nxt && (!(p->flags & TCP_FL_ACK) || p->ack == q->rcv_nxt);
+}
+
+/*
+ * Segment p, sent by the step's end but stamped before the step: can it be
+ * the step's all the same?  A SYN or a FIN can (one per connection: its
+ * number says whose it is); anything else only if it left after the segment
+ * that made the step (the two stamped on the same clock).
+ */
+static int sent_after_cause(const struct step_ctx *s, const struct packet *p)
+{
+	if (p->flags & (TCP_FL_SYN | TCP_FL_FIN))
+		return 1;
+	return s->cause != NULL && p->ns > s->cause->ns;
 }
 
 /*
@@ -449,20 +563,27 @@ static int follows(const struct packet *p, const struct tcp_seq *q, int to_syn_s
  * from its sequence state, passing over what it resent of older bytes; NULL
  * when something else came first (the next connection's SYN on the same
  * 4-tuple, say) or nothing came.  Steps and segments are worked through in
- * time order, so it is among those not worked through yet.
+ * time order, so it is mostly among those not worked through yet; but the
+ * two clocks may disagree by a little (book_ahead), so it may also be
+ * stamped up to CLOCK_SLACK_NS before the step (sent_after_cause).
  */
-static const struct packet *action_of(const struct step_ctx *s, int to_syn_sent)
+static const struct packet *action_of(const struct step_ctx *s, const struct arrow *a, int to_syn_sent)
 {
 	const struct rfc *r = s->r;
+	uint64_t i = r->ring_done, oldest = r->ring_in > r->ring_cap ? r->ring_in - r->ring_cap : 0;
 
-	for (uint64_t i = r->ring_done; i < r->ring_in; i++) {
+	while (i > oldest && segment_at(r, i - 1)->ns + CLOCK_SLACK_NS >= s->ns)
+		i--;
+	for (; i < r->ring_in; i++) {
 		const struct packet *p = segment_at(r, i);
 
 		if (p->ns >= s->action_until)
 			break;
-		if (p->ns < s->ns || !sent_by(s->c, p))
+		if (p->ns + CLOCK_SLACK_NS < s->ns || !sent_by(s->c, p))
 			continue;
-		if (follows(p, s->seq, to_syn_sent))
+		if (p->ns < s->ns && !sent_after_cause(s, p))
+			continue;
+		if (follows(p, s->seq, to_syn_sent) && fits_action(a, p))
 			return p;
 		if ((int32_t)(p->seq - s->seq->snd_nxt) >= 0)
 			return NULL;
@@ -506,7 +627,7 @@ static void emit(struct step_ctx *s, enum lab_state old_state, enum lab_state ne
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
 	st.trigger = trigger_of(s, a, old_state);
 	if (s->seq != NULL)
-		sent = s->r->cfg.kernel_only ? NULL : action_of(s, new_state == LAB_SYN_SENT);
+		sent = s->r->cfg.kernel_only ? NULL : action_of(s, a, new_state == LAB_SYN_SENT);
 	if (sent != NULL)
 		st.action = segment_name(c, sent, 1, old_state);
 	else
@@ -698,25 +819,30 @@ static void kernel_step(struct rfc *r, size_t i)
 		return;
 	}
 	s.c = c;
-	cause = cause_of(c, &ev->seq, ev->old_state == TCP_SYN_SENT);
-	if (s.how == BY_CALL && !by_segment(old_state, new_state) && cause >= 0 &&
-	    !(received(c, cause)->flags & TCP_FL_RST))
-		cause = -1; /* close(), connect(), listen(): no segment made it, whatever came last */
+	if (s.how == BY_CALL && !by_segment(old_state, new_state)) {
+		/* close(), connect(), listen(): no segment made it, whatever came last, but an RST */
+		cause = cause_of(c, &ev->seq, 0, 0);
+		if (cause >= 0 && !(received(c, cause)->flags & TCP_FL_RST))
+			cause = -1;
+	} else {
+		cause = find_cause(r, c, &ev->seq, ev->ns, ev->old_state == TCP_SYN_SENT,
+				   flags_needed(old_state, new_state));
+	}
 	s.cause = received(c, cause);
 	c->seen = ev->ns;
-	if (next != NULL && next->ns < s.action_until)
-		s.action_until = next->ns;
+	if (next != NULL && next->ns + CLOCK_SLACK_NS < s.action_until)
+		s.action_until = next->ns + CLOCK_SLACK_NS;
 	if (r->cfg.kernel_only) {
 		emit(&s, old_state, new_state, NULL);
 	} else if (ev->old_state == TCP_LISTEN && ev->new_state == TCP_SYN_RECV) {
 		/* the child of a request: the RFC's SYN_RECV began with the SYN */
 		cause = -1; /* its sequence state is the listener's still: its next step's is its own */
-		s.cause = next != NULL ? received(c, cause_of(c, &next->seq, 0)) : NULL;
+		s.cause = next != NULL ? received(c, find_cause(r, c, &next->seq, next->ns, 0, TCP_FL_ACK)) : NULL;
 		if (c->kind != REQUEST || !is_state(c, LAB_SYN_RECV))
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
 		set_kind(r, c, FULL);
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
-		   next->new_state == TCP_CLOSE && (fin = cause_of(c, &next->seq, 0)) >= 0 &&
+		   next->new_state == TCP_CLOSE && (fin = find_cause(r, c, &next->seq, next->ns, 0, TCP_FL_FIN)) >= 0 &&
 		   (received(c, fin)->flags & TCP_FL_FIN)) {
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
 		cause = fin;
@@ -786,8 +912,8 @@ static void segment_step(struct rfc *r, const struct packet *p)
 	}
 	if (to == NULL)
 		return;
-	to->seen = p->ns;
-	to->rcv[to->nrcv++ % RECENT] = *p;
+	if (!p->booked || !holds(to, p))
+		book(to, p);
 	if (r->cfg.kernel_only)
 		return;
 	if ((p->flags & (TCP_FL_SYN | TCP_FL_ACK)) == TCP_FL_SYN &&
