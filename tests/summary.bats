@@ -220,3 +220,28 @@ PY
 	[ "${lines[-1]}" = "[$child,3]" ]
 	[ "$(grep -c "^\[$child,3\]" <<<"$output")" -ge 2 ]
 }
+
+# shellcheck disable=SC2016 # the $ of jq's variables and of the inner shell are theirs
+@test "--all-netns --once: every namespace, by its name or as net:[INODE] with a process in it" {
+	local out=$BATS_TEST_TMPDIR/all.json work=$BATS_TEST_TMPDIR/unnamed pid inode
+	start_leaky 2 3
+	# a namespace of no name, made here for the test and gone with its one process
+	unshare --net bash -c 'ip link set lo up
+		ip addr add 192.168.100.100/32 dev lo
+		ip addr add 192.168.100.51/32 dev lo
+		exec "$0" leaky 4 5' "$WORKLOAD" >"$work" 3>&- &
+	pid=$!
+	LEAKY_PID[unnamed]=$pid
+	wait_for 30 grep -q '^ready' "$work"
+	inode=$(stat -L -c %i "/proc/$pid/ns/net")
+	run -0 "$TCPWATCH" --all-netns --summary --once --json
+	printf '%s\n' "$output" >"$out"
+	run -0 jq -r --arg lab "$TCPLAB_NS" 'select(.netns == $lab) | "\(.netns_pid) \(.states.CLOSE_WAIT) \(.states.TIME_WAIT) \(.owners[0].pid)"' "$out"
+	[ "$output" = "null 2 3 ${LEAKY_PID[$TCPLAB_NS]}" ]
+	run -0 jq -r --arg ns "net:[$inode]" 'select(.netns == $ns) | "\(.netns_pid) \(.netns_comm) \(.states.CLOSE_WAIT) \(.states.TIME_WAIT) \(.owners[0].pid)"' "$out"
+	[ "$output" = "$pid leaky 4 5 $pid" ]
+	# and the host's own namespace, once: every namespace is there once
+	[ "$(jq -r .netns "$out" | sort | uniq -d)" = "" ]
+	[ "$(jq -r .netns "$out" | grep -c "^net:\[$(stat -L -c %i /proc/self/ns/net)\]$")" -eq 1 ]
+	end_leaky unnamed
+}

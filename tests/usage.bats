@@ -313,6 +313,8 @@ refused() {
 	[[ $stderr == "tcpwatch: --once and --duration exclude each other" ]]
 	REFUSED_AS=tcpwatch refused 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$PROJECT/tcpwatch" --summary --once
 	[[ $stderr == "tcpwatch: must run as root"* ]]
+	refused 2 "$PROJECT/tcpwatch" --all-netns --netns tcplab --summary
+	[[ $stderr == "tcpwatch: --all-netns and --netns exclude each other" ]]
 	refused 2 "$PROJECT/tcpwatch" --prometheus ""
 	[[ $stderr == "tcpwatch: --prometheus: which file?" ]]
 	# a file that cannot be written is a failure, not bad usage

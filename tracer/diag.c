@@ -97,8 +97,12 @@ static int ask_dump(int fd, int family)
 	return send(fd, &msg, sizeof(msg), 0) == (ssize_t)sizeof(msg) ? 0 : -1;
 }
 
-/* tcp_info's last_ack_recv among the attributes after m (len bytes); -1 if none. */
-static int64_t last_ack_of(const struct rtattr *rta, int len)
+/*
+ * The time since anything last came in, from tcp_info among the attributes
+ * after m (len bytes): the later of the last ACK taken and the last data,
+ * since an ACK older than one already taken updates only the second; -1 if none.
+ */
+static int64_t last_heard_of(const struct rtattr *rta, int len)
 {
 	struct tcp_info info;
 
@@ -109,7 +113,8 @@ static int64_t last_ack_of(const struct rtattr *rta, int len)
 		    n < offsetof(struct tcp_info, tcpi_last_ack_recv) + sizeof(info.tcpi_last_ack_recv))
 			continue;
 		memcpy(&info, RTA_DATA(rta), n < sizeof(info) ? n : sizeof(info));
-		return info.tcpi_last_ack_recv;
+		return info.tcpi_last_ack_recv < info.tcpi_last_data_recv ? info.tcpi_last_ack_recv
+									     : info.tcpi_last_data_recv;
 	}
 	return -1;
 }
@@ -131,7 +136,7 @@ static void sock_of(const struct nlmsghdr *nlh, struct diag_sock *s)
 	s->inode = m.idiag_inode;
 	s->uid = m.idiag_uid;
 	s->expires_ms = m.idiag_timer ? m.idiag_expires : 0;
-	s->last_ack_ms = last_ack_of((const struct rtattr *)((const char *)NLMSG_DATA(nlh) + NLMSG_ALIGN(sizeof(m))),
+	s->last_heard_ms = last_heard_of((const struct rtattr *)((const char *)NLMSG_DATA(nlh) + NLMSG_ALIGN(sizeof(m))),
 				     (int)(nlh->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(m)))));
 }
 

@@ -32,7 +32,7 @@ struct diag_sock {
 	uint32_t inode;		/* its file's; 0 for none (orphans, minisockets, requests) */
 	uint32_t uid;
 	uint32_t expires_ms;	/* its timer's time left; 0: none running */
-	int64_t last_ack_ms;	/* tcp_info's time since the peer's last ACK; -1: not told */
+	int64_t last_heard_ms;	/* tcp_info's time since a segment last came in (ACK or data); -1: not told */
 };
 
 typedef void diag_sock_fn(const struct diag_sock *s, void *ctx);

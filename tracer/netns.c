@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,7 +65,10 @@ int netns_socket(const char *name, int domain, int type, int protocol, char *err
 			snprintf(err, errlen, "socket: %s", strerror(errno));
 		return fd;
 	}
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
 	target = open(path, O_RDONLY | O_CLOEXEC);
 	if (target < 0) {
 		snprintf(err, errlen, "no network namespace '%s' (%s: %s)", name, path, strerror(errno));
@@ -91,4 +95,56 @@ int netns_socket(const char *name, int domain, int type, int protocol, char *err
 	close(self);
 	close(target);
 	return fd;
+}
+
+/* ns, if its inode is not yet in the list (n of max); how many then. */
+static int add_ns(struct netns_entry *list, int n, int max, const struct netns_entry *ns)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i].inode == ns->inode)
+			return n;
+	if (n < max)
+		list[n] = *ns;
+	return n + 1;
+}
+
+int netns_list(struct netns_entry *list, int max)
+{
+	DIR *dir = opendir("/run/netns");
+	struct dirent *d;
+	int n = 0;
+
+	while (dir != NULL && (d = readdir(dir)) != NULL) {
+		struct netns_entry ns = { 0 };
+		size_t len = strlen(d->d_name);
+
+		if (d->d_name[0] == '.' || len >= sizeof(ns.name))
+			continue;
+		memcpy(ns.name, d->d_name, len + 1);
+		snprintf(ns.path, sizeof(ns.path), "/run/netns/%s", ns.name);
+		ns.inode = inode_of(ns.path);
+		if (ns.inode)
+			n = add_ns(list, n, max, &ns);
+	}
+	if (dir != NULL)
+		closedir(dir);
+	dir = opendir("/proc");
+	if (dir == NULL)
+		return n;
+	while ((d = readdir(dir)) != NULL) {
+		struct netns_entry ns = { 0 };
+		int pid = atoi(d->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(ns.path, sizeof(ns.path), "/proc/%d/ns/net", pid);
+		ns.inode = inode_of(ns.path);
+		if (ns.inode == 0)
+			continue; /* gone, or a kernel thread's */
+		ns.pid = pid;
+		snprintf(ns.name, sizeof(ns.name), "net:[%lu]", ns.inode);
+		n = add_ns(list, n, max, &ns);
+	}
+	closedir(dir);
+	return n;
 }

@@ -40,7 +40,7 @@ static uint32_t socket_inode(const char *link)
 	return p > link + 8 && p[0] == ']' && p[1] == '\0' && v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
-static void read_comm(int pid, char *comm, size_t len)
+void proc_comm(int pid, char *comm, size_t len)
 {
 	char path[64];
 	FILE *f;
@@ -94,7 +94,7 @@ static int scan_process(struct owners *o, int pid)
 	if (grow((void **)&o->proc, &o->procs_cap, o->nprocs, sizeof(*o->proc)) < 0)
 		return -1;
 	o->proc[o->nprocs].pid = pid;
-	read_comm(pid, o->proc[o->nprocs].comm, sizeof(o->proc[0].comm));
+	proc_comm(pid, o->proc[o->nprocs].comm, sizeof(o->proc[0].comm));
 	o->nprocs++;
 	return 0;
 }

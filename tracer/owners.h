@@ -33,5 +33,7 @@ int owners_scan(struct owners *o);
 /* The holders of inode, the first at *first (sorted by pid); how many (0: none, or inode 0). */
 size_t owners_of(const struct owners *o, uint32_t inode, const struct holder **first);
 void owners_free(struct owners *o);
+/* The name of process pid ("?" when it is gone), control bytes shown as '?'. */
+void proc_comm(int pid, char *comm, size_t len);
 
 #endif /* TRACER_OWNERS_H */

@@ -220,7 +220,7 @@ static void leak_over(struct summary *s, int where, struct entry *e, uint64_t no
 	r.age_ns = age_of(e, now_ns);
 	r.exact = e->exact;
 	r.holder = e->leak_holder;
-	report_leak(s->cfg.out, s->cfg.json, wall_time(), s->cfg.netns_name[where], &r, 1, new_state);
+	report_leak(s->cfg.out, s->cfg.json, wall_time(), s->cfg.ns[where].name, &r, 1, new_state);
 	e->leak = 0;
 }
 
@@ -271,8 +271,8 @@ static int64_t proven_age_ms(const struct diag_sock *d, enum lab_state state)
 {
 	int64_t ms = 0;
 
-	if ((state == LAB_CLOSE_WAIT || state == LAB_FIN_WAIT2) && d->last_ack_ms >= 0)
-		ms = d->last_ack_ms; /* the ACK that brought it there was the last, or one before */
+	if ((state == LAB_CLOSE_WAIT || state == LAB_FIN_WAIT2) && d->last_heard_ms >= 0)
+		ms = d->last_heard_ms; /* the segment that brought it there was the last, or one before */
 	else if (state == LAB_TIME_WAIT && d->expires_ms > 0 && d->expires_ms <= TIMEWAIT_MS)
 		ms = TIMEWAIT_MS - (int64_t)d->expires_ms; /* its timer may have started again since */
 	return ms > JIFFY_MS ? ms - JIFFY_MS : 0;
@@ -407,7 +407,7 @@ static void check_leak(struct summary *s, int where, struct entry *e, const stru
 	r.age_ns = age_of(e, now_ns);
 	r.exact = e->exact;
 	r.holder = e->leak_holder;
-	report_leak(s->cfg.out, s->cfg.json, wall, s->cfg.netns_name[where], &r, 0, LAB_UNKNOWN);
+	report_leak(s->cfg.out, s->cfg.json, wall, s->cfg.ns[where].name, &r, 0, LAB_UNKNOWN);
 }
 
 static int need_proc_states(struct summary *s)
@@ -508,9 +508,11 @@ static void report_interval(struct summary *s, struct space *sp, struct ns_repor
 static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall)
 {
 	struct space *sp = &s->space[where];
-	struct ns_report r = { .time = wall, .netns = s->cfg.netns_name[where] };
+	struct ns_report r = { .time = wall, .netns = s->cfg.ns[where].name, .netns_pid = s->cfg.ns[where].pid };
 	struct table *new = &sp->spare, made;
 
+	if (r.netns_pid)
+		proc_comm(r.netns_pid, r.netns_comm, sizeof(r.netns_comm));
 	if (dump_space(s, where) < 0)
 		return -1;
 	/* after the dump, every time: a holder may have forked, passed the descriptor on, or gone */

@@ -6,8 +6,8 @@
  * from the RFC's steps seen since tcpwatch started, how long each socket
  * has been in its state, how many entered TIME_WAIT and SYN_RECV, and how
  * long the states left lasted.  A socket older than tcpwatch is given the
- * age the kernel's record proves at least (time since the peer's last ACK
- * in CLOSE_WAIT and FIN_WAIT2, TIME_WAIT's timer), marked as not exact.
+ * age the kernel's record proves at least (time since the peer's last
+ * segment in CLOSE_WAIT and FIN_WAIT2, TIME_WAIT's timer), marked as not exact.
  */
 #ifndef TRACER_SUMMARY_H
 #define TRACER_SUMMARY_H
@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "netns.h"
 #include "rfc.h"
 
 typedef int summary_wanted_fn(void *ctx, int family, const uint8_t *local, uint16_t lport,
@@ -23,7 +24,7 @@ typedef int summary_wanted_fn(void *ctx, int family, const uint8_t *local, uint1
 struct summary_config {
 	int nwhere;			/* watched namespaces */
 	const int *diag_fd;		/* a sock_diag socket in each */
-	const char (*netns_name)[64];	/* how each is named in the output */
+	const struct netns_entry *ns;	/* each: how it is named in the output, a process in it */
 	int family;			/* AF_INET, AF_INET6; 0: both */
 	summary_wanted_fn *wanted;	/* the -p/-a filters */
 	void *wanted_ctx;

@@ -160,6 +160,10 @@ static void summary_json(FILE *out, const struct ns_report *r)
 {
 	fprintf(out, "{\"event\":\"summary\",\"time\":%.3f,\"netns\":", r->time);
 	render_json_string(out, r->netns);
+	if (r->netns_pid) {
+		fprintf(out, ",\"netns_pid\":%d,\"netns_comm\":", r->netns_pid);
+		render_json_string(out, r->netns_comm);
+	}
 	fputs(",\"interval_s\":", out);
 	if (r->interval_s > 0)
 		fprintf(out, "%.3f", r->interval_s);
@@ -237,7 +241,10 @@ static void summary_text(FILE *out, const struct ns_report *r)
 		total += r->states[st];
 		none += r->no_process[st];
 	}
-	fprintf(out, "%s at %s: %u TCP socket(s)\n", r->netns, when, total);
+	fprintf(out, "%s", r->netns);
+	if (r->netns_pid)
+		fprintf(out, " (pid %d %s)", r->netns_pid, r->netns_comm);
+	fprintf(out, " at %s: %u TCP socket(s)\n", when, total);
 	text_states(out, r);
 	if (r->nowners || none)
 		fputs("owners:\n", out);

@@ -35,6 +35,8 @@ struct report_owner {
 struct ns_report {
 	double time;		/* wall clock, seconds since 1970 */
 	const char *netns;
+	int netns_pid;		/* a namespace without a name: a process in it; else 0 */
+	char netns_comm[16];
 	unsigned states[LAB_STATES];
 	unsigned no_process[LAB_STATES]; /* sockets without an owner: orphans, minisockets, requests */
 	struct report_owner *owner;	/* most sockets first */

@@ -64,6 +64,7 @@ struct options {
 	int verbose;		/* -v: the Linux detail too */
 	const char *netns[MAX_NETNS]; /* --netns; none: our own */
 	int nnetns;
+	int all_netns;		/* --all-netns */
 	long count;		/* 0: no limit */
 	double duration;	/* seconds, 0: no limit */
 	int family;		/* 0: both */
@@ -107,18 +108,20 @@ struct watch {
 	uint64_t start_ns;
 	long printed;
 	struct endpoint_cache local_text, remote_text;
-	char netns_name[MAX_NETNS][64];	/* how each watched namespace is named in the output */
+	struct netns_entry *ns;	/* the watched namespaces: how each is named in the output */
+	int nns;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpwatch [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6] [--server ADDR:PORT]\n"
-		"                [--json | --diagram] [-v | --kernel] [-c COUNT] [--duration SECONDS]\n"
-		"                [--parent PID]\n"
+		"usage: tcpwatch [--netns NAME... | --all-netns] [-p PORT] [-a ADDR] [-4|-6]\n"
+		"                [--server ADDR:PORT] [--json | --diagram] [-v | --kernel]\n"
+		"                [-c COUNT] [--duration SECONDS] [--parent PID]\n"
 		"       tcpwatch --summary | --leaks S | --prometheus FILE (one or more)\n"
 		"                [--once | --duration S] [--interval S]\n"
-		"                [--json] [--netns NAME]... [-p PORT] [-a ADDR] [-4|-6]\n"
+		"                [--json] [--netns NAME... | --all-netns] [-p PORT] [-a ADDR]\n"
+		"                [-4|-6]\n"
 		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
@@ -143,6 +146,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"      --netns NAME       watch namespace NAME (ip netns); repeat for more\n"
 		"                         (default: tcpwatch's own namespace)\n"
+		"      --all-netns        every namespace of the host, named by its ip netns\n"
+		"                         name or as net:[INODE] with a process in it (at most\n"
+		"                         8 at once live; --once takes any number)\n"
 		"  -p, --port PORT        only connections with PORT at either end\n"
 		"  -a, --addr ADDR        only connections with ADDR at either end\n"
 		"  -4, -6                 only IPv4 or only IPv6\n"
@@ -189,7 +195,8 @@ static void usage(FILE *out)
 		"                         entries per second into each state and the time\n"
 		"                         spent in the states left (log2 us); a screen on a\n"
 		"                         terminal.  --json: an object per namespace, event\n"
-		"                         summary: time, netns, interval_s, states, owners,\n"
+		"                         summary: time, netns (netns_pid and netns_comm for\n"
+		"                         one without a name), interval_s, states, owners,\n"
 		"                         oldest, rates, histograms\n"
 		"      --leaks S          a line for each socket S seconds or more in\n"
 		"                         CLOSE_WAIT or FIN_WAIT2: state, age, ends, pid,\n"
@@ -384,7 +391,7 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	t.trigger = st->trigger;
 	t.action = st->action;
 	t.detail = opt->verbose ? st->linux_detail : "";
-	t.netns = w->netns_name[st->where];
+	t.netns = w->ns[st->where].name;
 	t.pid = st->pid;
 	t.comm = st->comm;
 	if (w->view)
@@ -415,7 +422,7 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 		.dst = endpoint_text(&w->remote_text, ev->family, in ? ev->saddr : ev->daddr, in ? ev->sport : ev->dport),
 		.state = ev->seg.state ? state_name(ev->seg.state) : NULL,
 		.count = ev->kind == KIND_RETRANSMIT ? ev->seg.count : 0,
-		.netns = w->netns_name[where],
+		.netns = w->ns[where].name,
 		.pid = ev->in_irq ? 0 : ev->pid,
 		.comm = ev->in_irq ? NULL : ev->comm,
 	};
@@ -497,6 +504,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "leaks", required_argument, NULL, 'l' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "prometheus", required_argument, NULL, 'M' },
+		{ "all-netns", no_argument, NULL, 'W' },
 		{ "list-states", no_argument, NULL, 'L' },
 		{ "list-arrows", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -598,6 +606,9 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 				errx(EXIT_USAGE, "bad --interval '%s': want seconds above 0", optarg);
 			opt->have_interval = 1;
 			break;
+		case 'W':
+			opt->all_netns = 1;
+			break;
 		case 'M':
 			if (*optarg == '\0')
 				errx(EXIT_USAGE, "--prometheus: which file?");
@@ -621,6 +632,8 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		errx(EXIT_USAGE, "unexpected argument '%s' (try --help)", argv[optind]);
 	if (json && opt->diagram)
 		errx(EXIT_USAGE, "--json and --diagram exclude each other");
+	if (opt->all_netns && opt->nnetns)
+		errx(EXIT_USAGE, "--all-netns and --netns exclude each other");
 	if ((opt->replay || opt->to_end) && !opt->diagram)
 		errx(EXIT_USAGE, "--replay and --to-end go with --diagram");
 	check_summary_options(opt);
@@ -752,33 +765,67 @@ static int watch_loop(struct kernel *k, struct watch *w)
 	return report_loss(k, w);
 }
 
-/* The watched namespaces: --netns NAME..., or our own; with capture, the wire's sockets in each too. */
-static int open_namespaces(const struct options *opt, struct watch *w, unsigned long *inode, int *diag_fd,
-			   int capture)
+/* --all-netns: every namespace of the host, found now; *n of them. */
+static struct netns_entry *all_namespaces(int *n)
 {
-	const char *own[1] = { "" };
-	const char *const *names = opt->nnetns ? opt->netns : own;
-	int n = opt->nnetns ? opt->nnetns : 1;
+	int max = 64;
+
+	for (;;) {
+		struct netns_entry *ns = calloc((size_t)max, sizeof(*ns));
+
+		if (ns == NULL)
+			errx(1, "out of memory");
+		*n = netns_list(ns, max);
+		if (*n <= max)
+			return ns;
+		free(ns);
+		max = *n + 16; /* more came */
+	}
+}
+
+/* The namespaces to watch: --netns NAME..., --all-netns, or our own; *n of them. */
+static struct netns_entry *watched_namespaces(const struct options *opt, int *n)
+{
+	struct netns_entry *ns;
+
+	if (opt->all_netns)
+		return all_namespaces(n);
+	*n = opt->nnetns ? opt->nnetns : 1;
+	ns = calloc((size_t)*n, sizeof(*ns));
+	if (ns == NULL)
+		errx(1, "out of memory");
+	for (int i = 0; i < opt->nnetns; i++) {
+		ns[i].inode = netns_inode(opt->netns[i]);
+		if (ns[i].inode == 0)
+			errx(EXIT_USAGE, "no network namespace '%s' (ip netns list shows them)", opt->netns[i]);
+		snprintf(ns[i].name, sizeof(ns[i].name), "%s", opt->netns[i]);
+		snprintf(ns[i].path, sizeof(ns[i].path), "%s", opt->netns[i]);
+	}
+	if (opt->nnetns == 0) {
+		ns[0].inode = netns_self_inode();
+		netns_name(ns[0].inode, ns[0].name, sizeof(ns[0].name)); /* path "": our own */
+	}
+	return ns;
+}
+
+/* A sock_diag socket in each watched namespace; with capture, the wire's sockets in each too. */
+static void open_namespaces(struct watch *w, unsigned long *inode, int *diag_fd, int capture)
+{
+	const char *where[MAX_NETNS];
 	char err[256];
 
-	for (int i = 0; i < n; i++) {
-		inode[i] = *names[i] ? netns_inode(names[i]) : netns_self_inode();
-		if (inode[i] == 0)
-			errx(EXIT_USAGE, "no network namespace '%s' (ip netns list shows them)", names[i]);
-		if (*names[i])
-			snprintf(w->netns_name[i], sizeof(w->netns_name[i]), "%s", names[i]);
-		else
-			netns_name(inode[i], w->netns_name[i], sizeof(w->netns_name[i]));
-		diag_fd[i] = diag_open(names[i], err, sizeof(err));
+	for (int i = 0; i < w->nns; i++) {
+		inode[i] = w->ns[i].inode;
+		where[i] = w->ns[i].path;
+		diag_fd[i] = diag_open(w->ns[i].path, err, sizeof(err));
 		if (diag_fd[i] < 0)
 			errx(1, "%s", err);
 	}
 	if (!capture)
-		return n;
-	w->capture = capture_open(names, n, err, sizeof(err));
+		return;
+	w->capture = capture_open(where, w->nns, err, sizeof(err));
 	if (w->capture == NULL)
 		errx(1, "%s", err);
-	return n;
 }
 
 /*
@@ -817,7 +864,7 @@ static struct summary *open_summary(const struct options *opt, struct watch *w, 
 	struct summary_config sc = {
 		.nwhere = n,
 		.diag_fd = diag_fd,
-		.netns_name = (const char(*)[64])w->netns_name,
+		.ns = w->ns,
 		.family = opt->family,
 		.wanted = summary_wanted,
 		.wanted_ctx = (void *)opt,
@@ -835,23 +882,39 @@ static struct summary *open_summary(const struct options *opt, struct watch *w, 
 	return s;
 }
 
-/* --once: one dump of each namespace, told, and done; no BPF. */
+/*
+ * --once: one dump of each namespace, told, and done; no BPF, and no limit
+ * to the namespaces (one gone since --all-netns found it is left out).
+ */
 static int summary_once(const struct options *opt)
 {
 	struct watch w = { .opt = opt };
-	unsigned long inode[MAX_NETNS];
-	int diag_fd[MAX_NETNS], n, status = 0;
+	int *diag_fd, kept = 0, status = 0;
 	struct summary *s;
+	char err[256];
 
 	if (geteuid() != 0)
 		errx(EXIT_USAGE, "must run as root: other namespaces and processes need it (run it as root, or with sudo)");
-	n = open_namespaces(opt, &w, inode, diag_fd, 0);
-	s = open_summary(opt, &w, diag_fd, n);
+	w.ns = watched_namespaces(opt, &w.nns);
+	diag_fd = calloc((size_t)w.nns, sizeof(*diag_fd));
+	if (diag_fd == NULL)
+		errx(1, "out of memory");
+	for (int i = 0; i < w.nns; i++) {
+		diag_fd[kept] = diag_open(w.ns[i].path, err, sizeof(err));
+		if (diag_fd[kept] >= 0)
+			w.ns[kept++] = w.ns[i];
+		else if (!opt->all_netns)
+			errx(1, "%s", err);
+	}
+	w.nns = kept;
+	s = open_summary(opt, &w, diag_fd, w.nns);
 	if (tell_summary(s, mono_ns(), opt) < 0)
 		status = 1;
 	summary_free(s);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < w.nns; i++)
 		close(diag_fd[i]);
+	free(diag_fd);
+	free(w.ns);
 	return flush_stdout() < 0 ? 1 : status;
 }
 
@@ -872,7 +935,12 @@ static int watch(const struct options *opt)
 	catch_signals(); /* SIGINT, SIGTERM, SIGHUP end the loop; the programs go */
 	end_with_parent(opt->parent);
 	signal(SIGPIPE, SIG_IGN);
-	cfg.nwhere = open_namespaces(opt, &w, inode, diag_fd, 1);
+	w.ns = watched_namespaces(opt, &w.nns);
+	if (w.nns > MAX_NETNS)
+		errx(EXIT_USAGE, "%d network namespaces here, and tcpwatch follows %d at most (--once summarises them all; --netns picks)",
+		     w.nns, MAX_NETNS);
+	open_namespaces(&w, inode, diag_fd, 1);
+	cfg.nwhere = w.nns;
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
@@ -903,6 +971,7 @@ static int watch(const struct options *opt)
 	capture_close(w.capture);
 	for (int i = 0; i < cfg.nwhere; i++)
 		close(diag_fd[i]);
+	free(w.ns);
 	return status;
 }
 
