@@ -188,6 +188,25 @@ mask_times() {
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
 }
 
+# wire_filter: the classic BPF program on the watcher's packet socket in the lab, as ss shows it.
+wire_filter() {
+	ip netns exec "$TCPLAB_NS" ss -0 -b -p | grep -A1 "pid=$WATCH_PID," | sed -n 's/.*bpf filter ([0-9]*): *//p'
+}
+
+@test "filters: the wire too is filtered in the kernel, to -p's port (another port's segments never reach us)" {
+	local filter
+	start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	filter=$(wire_filter)
+	printf '%s\n' "$filter"
+	# IPv4 and IPv6, source and destination port: 0x15 (jeq) 32000, four times
+	[ "$(grep -oE '0x15 [0-9]+ [0-9]+ 32000,' <<<"$filter" | wc -l)" -eq 4 ]
+	stop_watch
+	start_watch --json --netns "$TCPLAB_NS"
+	filter=$(wire_filter)
+	[ -n "$filter" ]
+	[ "$(grep -oE '0x15 [0-9]+ [0-9]+ 32000,' <<<"$filter" | wc -l)" -eq 0 ]
+}
+
 @test "what the kernel drops while tcpwatch stalls is said on stderr, and the exit status is 3" {
 	make -C "$PROJECT" --no-print-directory bench/churn >/dev/null
 	start_watch --json -p 32000 --netns "$TCPLAB_NS"

@@ -4,8 +4,7 @@
  * kernel to TCP over IPv4 and IPv6, each with a TPACKET_V3 ring mapped into
  * our memory: the kernel writes the first bytes of each segment and its
  * time stamp there, and we walk the blocks it hands over - no system call
- * and no copy per segment.  On lo every segment passes twice, out and in:
- * the filter keeps the incoming one.
+ * and no copy per segment.
  */
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -51,24 +50,98 @@ struct capture {
 };
 
 /*
- * ip proto tcp or ip6 proto tcp (no extension headers), first 128 bytes;
- * on lo (ifindex 1 in every namespace) only the incoming copy.
+ * The classic BPF program each socket runs on every frame, built for what
+ * is watched: TCP over IPv4 and IPv6 (no extension headers), the first
+ * SNAPLEN bytes; with a family, only that one; with a port, only segments
+ * from or to it, so that another port's traffic is never copied to us.
+ * On lo (ifindex 1 in every namespace) each segment passes out and in:
+ * only the incoming copy.  Jumps name labels, resolved once it is built.
  */
-static struct sock_filter tcp_only[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_IFINDEX),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 2),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 7, 0),
-	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),			/* ethertype */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 2),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),			/* IPv4 protocol */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 3, 4),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 3),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),			/* IPv6 next header */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SNAPLEN),
-	BPF_STMT(BPF_RET | BPF_K, 0),
+enum { L_NEXT, L_ETHER, L_V6, L_KEEP, L_DROP, LABELS };
+#define MAX_FILTER 24
+
+struct filter {
+	struct sock_filter insn[MAX_FILTER];
+	uint8_t jt[MAX_FILTER], jf[MAX_FILTER]; /* labels, for jumps */
+	int at[LABELS];
+	int n;
 };
+
+static void stmt(struct filter *f, uint16_t code, uint32_t k)
+{
+	f->insn[f->n] = (struct sock_filter)BPF_STMT(code, k);
+	f->jt[f->n] = f->jf[f->n] = L_NEXT;
+	f->n++;
+}
+
+static void jeq(struct filter *f, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	stmt(f, BPF_JMP | BPF_JEQ | BPF_K, k);
+	f->jt[f->n - 1] = jt;
+	f->jf[f->n - 1] = jf;
+}
+
+/* Keep a segment from or to port (-1: any); its ports at offset at (how BPF_ABS), or X + at (BPF_IND). */
+static void port_is(struct filter *f, int port, uint16_t how, uint32_t at)
+{
+	if (port < 0) {
+		stmt(f, BPF_JMP | BPF_JA, 0);
+		f->jt[f->n - 1] = L_KEEP; /* JA jumps by k: resolved like the others */
+		return;
+	}
+	stmt(f, BPF_LD | BPF_H | how, at);		/* source port */
+	jeq(f, (uint32_t)port, L_KEEP, L_NEXT);
+	stmt(f, BPF_LD | BPF_H | how, at + 2);		/* destination port */
+	jeq(f, (uint32_t)port, L_KEEP, L_DROP);
+}
+
+static int resolve(struct filter *f, uint8_t label, int i)
+{
+	return label == L_NEXT ? 0 : f->at[label] - (i + 1);
+}
+
+/* Every jump's labels as the offsets the kernel wants. */
+static void link_jumps(struct filter *f)
+{
+	for (int i = 0; i < f->n; i++) {
+		struct sock_filter *in = &f->insn[i];
+
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			continue;
+		if (BPF_OP(in->code) == BPF_JA) {
+			in->k = (uint32_t)resolve(f, f->jt[i], i);
+			continue;
+		}
+		in->jt = (uint8_t)resolve(f, f->jt[i], i);
+		in->jf = (uint8_t)resolve(f, f->jf[i], i);
+	}
+}
+
+static void build_filter(struct filter *f, int family, int port)
+{
+	f->n = 0;
+	stmt(f, BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_IFINDEX);
+	jeq(f, 1, L_NEXT, L_ETHER);
+	stmt(f, BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE);
+	jeq(f, PACKET_OUTGOING, L_DROP, L_NEXT);
+	f->at[L_ETHER] = f->n;
+	stmt(f, BPF_LD | BPF_H | BPF_ABS, 12);				/* ethertype */
+	jeq(f, ETH_P_IP, family == AF_INET6 ? L_DROP : L_NEXT, L_V6);
+	stmt(f, BPF_LD | BPF_B | BPF_ABS, 14 + 9);			/* IPv4 protocol */
+	jeq(f, IPPROTO_TCP, L_NEXT, L_DROP);
+	stmt(f, BPF_LDX | BPF_B | BPF_MSH, 14);				/* X: the IPv4 header's length */
+	port_is(f, port, BPF_IND, 14);
+	f->at[L_V6] = f->n;
+	jeq(f, ETH_P_IPV6, family == AF_INET ? L_DROP : L_NEXT, L_DROP);
+	stmt(f, BPF_LD | BPF_B | BPF_ABS, 14 + 6);			/* IPv6 next header */
+	jeq(f, IPPROTO_TCP, L_NEXT, L_DROP);
+	port_is(f, port, BPF_ABS, 14 + 40);
+	f->at[L_KEEP] = f->n;
+	stmt(f, BPF_RET | BPF_K, SNAPLEN);
+	f->at[L_DROP] = f->n;
+	stmt(f, BPF_RET | BPF_K, 0);
+	link_jumps(f);
+}
 
 static int64_t ts_ns(const struct timespec *t)
 {
@@ -134,9 +207,9 @@ static int map_ring(struct ring *rg, char *err, size_t errlen)
 	return 0;
 }
 
-static int open_one(struct ring *rg, const char *name, char *err, size_t errlen)
+static int open_one(struct ring *rg, const char *name, struct filter *f, char *err, size_t errlen)
 {
-	struct sock_fprog prog = { sizeof(tcp_only) / sizeof(tcp_only[0]), tcp_only };
+	struct sock_fprog prog = { (unsigned short)f->n, f->insn };
 
 	rg->map = NULL;
 	rg->fd = netns_socket(name, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL), err, errlen);
@@ -149,9 +222,10 @@ static int open_one(struct ring *rg, const char *name, char *err, size_t errlen)
 	return map_ring(rg, err, errlen);
 }
 
-struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen)
+struct capture *capture_open(const char *const *names, int n, int family, int port, char *err, size_t errlen)
 {
 	struct capture *c = calloc(1, sizeof(*c));
+	struct filter f;
 
 	if (c == NULL || n > MAX_NS) {
 		snprintf(err, errlen, c ? "at most %d namespaces" : "out of memory", MAX_NS);
@@ -159,8 +233,9 @@ struct capture *capture_open(const char *const *names, int n, char *err, size_t 
 		return NULL;
 	}
 	c->real_minus_mono = real_minus_mono(&c->offset_taken);
+	build_filter(&f, family, port);
 	for (c->n = 0; c->n < n; c->n++) {
-		if (open_one(&c->ring[c->n], names[c->n], err, errlen) < 0) {
+		if (open_one(&c->ring[c->n], names[c->n], &f, err, errlen) < 0) {
 			c->n++; /* close what this one got, too */
 			capture_close(c);
 			return NULL;

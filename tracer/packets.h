@@ -35,8 +35,12 @@ struct capture;
 
 typedef void packet_fn(const struct packet *p, void *ctx);
 
-/* Capture in each of the n namespaces (names[i], "" for our own); NULL and err. */
-struct capture *capture_open(const char *const *names, int n, char *err, size_t errlen);
+/*
+ * Capture in each of the n namespaces (names[i], "" for our own) the TCP
+ * segments of family (0: both) from or to port (-1: any), filtered in the
+ * kernel; NULL and err.
+ */
+struct capture *capture_open(const char *const *names, int n, int family, int port, char *err, size_t errlen);
 /* Hand every segment received so far to fn. */
 void capture_read(struct capture *c, packet_fn *fn, void *ctx);
 /* Up to max descriptors to poll() for new segments (a block handed over); how many. */

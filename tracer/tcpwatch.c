@@ -823,7 +823,7 @@ static void open_namespaces(struct watch *w, unsigned long *inode, int *diag_fd,
 	}
 	if (!capture)
 		return;
-	w->capture = capture_open(where, w->nns, err, sizeof(err));
+	w->capture = capture_open(where, w->nns, w->opt->family, w->opt->port, err, sizeof(err));
 	if (w->capture == NULL)
 		errx(1, "%s", err);
 }
