@@ -41,6 +41,26 @@ kill_after() {
 	wait "$pid" 2>/dev/null || true
 }
 
+# kill_when PATTERN CMD...: CMD in the background, SIGKILLed as soon as its
+# output shows PATTERN (half-way by what it did, not by a time that depends
+# on the machine); fails if CMD ended first.
+kill_when() {
+	local pattern=$1 log=$BATS_TEST_TMPDIR/killed.log pid n
+	shift
+	"$@" >"$log" 2>&1 3>&- &
+	pid=$!
+	for ((n = 0; n < 1000; n++)); do
+		! grep -q -- "$pattern" "$log" || break
+		sleep 0.01
+	done
+	kill -KILL "$pid" 2>/dev/null || {
+		echo "kill_when: '$*' ended before it printed '$pattern', or before the kill:" >&2
+		cat "$log" >&2
+		return 1
+	}
+	wait "$pid" 2>/dev/null || true
+}
+
 # nothing_left BEFORE: clean removes what the killed run left; the host is as BEFORE.
 nothing_left() {
 	local before=$1
@@ -85,16 +105,17 @@ nothing_left() {
 }
 
 @test "freeze and arrow killed half-way in a lab of up: nothing outside it, the lab is kept, down removes it" {
-	local before freeze_s arrow_s
+	local before freeze_at arrow_at
 	before=$(host_state)
 	OWN_LAB=tl-killed-$$
 	# shellcheck disable=SC2030,SC2031 # each test has a lab of its own
 	export TCPLAB_NS=$OWN_LAB
 	"$TCPLAB" up >/dev/null
-	# freeze CLOSING takes about 1.2 s here, arrow FIN_WAIT1 CLOSING 2 s
-	while read -r freeze_s arrow_s; do
-		kill_after "$freeze_s" "$TCPLAB" freeze CLOSING
-		kill_after "$arrow_s" "$TCPLAB" arrow FIN_WAIT1 CLOSING
+	# killed as its rule goes in (arrow: as it begins), then again just after
+	# (arrow: its tcpwatch running, the step not yet made)
+	while IFS='|' read -r freeze_at arrow_at; do
+		kill_when "$freeze_at" "$TCPLAB" freeze CLOSING
+		kill_when "$arrow_at" "$TCPLAB" arrow FIN_WAIT1 CLOSING
 		# arrow's tcpwatch ends with it (PR_SET_PDEATHSIG); the lab is the user's
 		wait_for 3 no_live tcpwatch
 		run -0 "$TCPLAB" status
@@ -103,7 +124,7 @@ nothing_left() {
 		run -0 "$TCPLAB" clean
 		[[ $output == *"removed 0 stale lab(s)"* ]]
 		ns_exists "$OWN_LAB"
-	done <<<$'0.3 0.5\n0.8 1.2'
+	done <<<$'iptables -A|arrow FIN_WAIT1 -> CLOSING:\n    # drops|  before '
 	"$TCPLAB" down >/dev/null
 	OWN_LAB=
 	nothing_left "$before"
@@ -116,8 +137,8 @@ nothing_left() {
 	# shellcheck disable=SC2030,SC2031 # each test has a lab of its own
 	export TCPLAB_NS=$OWN_LAB
 	"$TCPLAB" up --two-hosts >/dev/null
-	kill_after 0.5 "$TCPLAB" freeze FIN_WAIT1
-	kill_after 1 "$TCPLAB" arrow FIN_WAIT1 CLOSING
+	kill_when "iptables -A" "$TCPLAB" freeze FIN_WAIT1
+	kill_when "  before " "$TCPLAB" arrow FIN_WAIT1 CLOSING
 	wait_for 3 no_live tcpwatch
 	"$TCPLAB" down >/dev/null
 	OWN_LAB=

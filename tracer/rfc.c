@@ -783,6 +783,23 @@ static int by_segment(enum lab_state from, enum lab_state to)
 	return a != NULL && strncmp(a->event, "rcv ", 4) == 0;
 }
 
+/*
+ * FIN_WAIT1 -> FIN_WAIT2 at ev, then CLOSE at next: was it one FIN,ACK
+ * that did both?  The segment that acknowledged our FIN at ev (the one
+ * whose ACK names ev's snd_una; a FIN whose end is next's rcv_nxt) must be
+ * that FIN itself: its number in c's segments, else -1 (an ACK or data
+ * acknowledged our FIN, and the peer's FIN came on its own later).
+ */
+static int fin_ack_of(struct rfc *r, struct conn *c, const struct tcp_event *ev, const struct tcp_event *next)
+{
+	struct tcp_seq q = ev->seq;
+	int n;
+
+	q.rcv_nxt = next->seq.rcv_nxt;
+	n = find_cause(r, c, &q, ev->ns, 0, TCP_FL_ACK);
+	return n >= 0 && (received(c, n)->flags & TCP_FL_FIN) ? n : -1;
+}
+
 static void kernel_step(struct rfc *r, size_t i)
 {
 	struct tcp_event step = r->events[i];
@@ -842,8 +859,7 @@ static void kernel_step(struct rfc *r, size_t i)
 			emit(&s, old_state, new_state, "the child socket is made when the last ACK lands");
 		set_kind(r, c, FULL);
 	} else if (ev->old_state == TCP_FIN_WAIT1 && ev->new_state == TCP_FIN_WAIT2 && next != NULL &&
-		   next->new_state == TCP_CLOSE && (fin = find_cause(r, c, &next->seq, next->ns, 0, TCP_FL_FIN)) >= 0 &&
-		   (received(c, fin)->flags & TCP_FL_FIN)) {
+		   next->new_state == TCP_CLOSE && (fin = fin_ack_of(r, c, ev, next)) >= 0) {
 		/* one FIN,ACK: FIN_WAIT1 -> FIN_WAIT2 -> (minisocket) is FIN_WAIT1 -> TIME_WAIT */
 		cause = fin;
 		s.cause = received(c, fin);

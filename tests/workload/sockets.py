@@ -21,6 +21,11 @@ workloads for testing tcpwatch against assumptions it must not make.
                              first, then connect() again from 32089 while
                              that 4-tuple is in TIME_WAIT; prints
                              "connect: ERRNO NAME" or "connect: ok"
+  sockets.py talk N          N connections in this namespace, client ports
+                             40000..: the client sends 20 kB and shuts its
+                             side (shutdown), the server reads to the end,
+                             answers 20 kB and closes, the client reads to
+                             the end and closes
   sockets.py leaky CW TW [NETNS]
                              named "leaky": CW connections whose server
                              end it never closes (CLOSE_WAIT, client ports
@@ -115,6 +120,38 @@ def cmd_pairs(n, order):
     listener.close()
 
 
+def read_all(s):
+    """Until the peer's FIN; how many bytes came."""
+    got = 0
+    while True:
+        data = s.recv(65536)
+        if not data:
+            return got
+        got += len(data)
+
+
+def cmd_talk(n):
+    listener = tcp_socket()
+    listener.bind(SERVER)
+    listener.listen(10)
+    for i in range(n):
+        client = tcp_socket()
+        client.bind((CLIENT_ADDR, 40000 + i))
+        client.connect(SERVER)
+        child, _ = listener.accept()
+        child.settimeout(TIMEOUT_S)
+        client.sendall(b"q" * 20000)
+        client.shutdown(socket.SHUT_WR)
+        if read_all(child) != 20000:
+            sys.exit("sockets.py: talk: the server got less than was sent")
+        child.sendall(b"a" * 20000)
+        child.close()
+        if read_all(client) != 20000:
+            sys.exit("sockets.py: talk: the client got less than was sent")
+        client.close()
+    listener.close()
+
+
 def cmd_reuse(n):
     listener = tcp_socket()
     listener.bind(SERVER)
@@ -175,6 +212,8 @@ def main(argv):
         cmd_setns(argv[2])
     elif len(argv) == 4 and argv[1] == "pairs" and argv[3] in ("client-first", "server-first"):
         cmd_pairs(int(argv[2]), argv[3])
+    elif len(argv) == 3 and argv[1] == "talk":
+        cmd_talk(int(argv[2]))
     elif len(argv) == 3 and argv[1] == "reuse":
         cmd_reuse(int(argv[2]))
     elif len(argv) == 5 and argv[1] == "hosts":
