@@ -564,7 +564,7 @@ static int sent_after_cause(const struct step_ctx *s, const struct packet *p)
  * when something else came first (the next connection's SYN on the same
  * 4-tuple, say) or nothing came.  Steps and segments are worked through in
  * time order, so it is mostly among those not worked through yet; but the
- * two clocks may disagree by a little (book_ahead), so it may also be
+ * two clocks may disagree by a little (find_cause), so it may also be
  * stamped up to CLOCK_SLACK_NS before the step (sent_after_cause).
  */
 static const struct packet *action_of(const struct step_ctx *s, const struct arrow *a, int to_syn_sent)
