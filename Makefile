@@ -12,7 +12,7 @@ PROGRAMS := server client tcpwatch
 TRACER   := tracer/tcpwatch.c tracer/table.c tracer/kernel.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
             tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c tracer/record.c \
-            tracer/summary.c tracer/summary_out.c tracer/owners.c
+            tracer/summary.c tracer/summary_out.c tracer/owners.c tracer/ladder.c
 # The BPF half: compiled by clang for the BPF target, CO-RE against the
 # running kernel's BTF, embedded in tcpwatch as bpftool's skeleton.
 CLANG    ?= clang
@@ -22,12 +22,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I/usr/include/$(sh
               -Wall -Wextra -Wno-unused-parameter -Werror  # BPF_PROG leaves ctx unused
 # -isystem: the libraries' own headers are not held to our -Wpedantic.
 TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libbpf 2>/dev/null))
-TRACE_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+TRACE_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lm
 COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
 
-.PHONY: all deps test test-fast demo docs bench clean install uninstall sanitize check-sanitize fuzz
+.PHONY: all deps test test-fast demo docs recordings bench clean install uninstall sanitize check-sanitize fuzz
 
 all: $(PROGRAMS)
 
@@ -117,7 +117,7 @@ check-sanitize: deps
 FUZZ_SECONDS ?= 10
 FUZZERS   := replay segment diag record
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Itracer -Icommon
-FUZZ_DEPS_replay  := tracer/replay.c tracer/table.c common/lab.c
+FUZZ_DEPS_replay  := tracer/replay.c tracer/ladder.c tracer/table.c common/lab.c
 FUZZ_DEPS_segment := tracer/packets.c tracer/netns.c
 FUZZ_DEPS_diag    := tracer/diag.c tracer/netns.c
 FUZZ_DEPS_record  := tracer/record.c
@@ -147,6 +147,12 @@ bench: all bench/churn
 
 # The pictures in docs/, drawn by Graphviz from the one table.
 docs: all
+	docs/make-docs.sh
+
+# The real runs the ladders in docs/ are drawn from, recorded again (as
+# root, about two minutes): after a change to the table or the recipes.
+recordings: all
+	docs/record.sh
 	docs/make-docs.sh
 
 clean:

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # make docs: the lab's pictures, drawn by Graphviz from the one table
-# (tcpwatch --list-states / --list-arrows) and the freezer's recipes.
+# (tcpwatch --list-states / --list-arrows) and the freezer's recipes, and
+# by tcpwatch --ladder from the runs docs/record.sh recorded.
 #   docs/make-docs.sh [OUTDIR]     (default: the folder of this script)
-# Writes NAME.dot, NAME.svg and NAME.png for: tcp-states (the whole
-# diagram), handshake, syn-blocked, teardown, and states/STATE.svg (the
-# diagram with STATE marked) for each state; states.md, the README's
-# state-by-state table, which goes into README.md too when OUTDIR is docs/.
+# Writes tcp-states.dot, .svg and .png (the whole diagram) and
+# states/STATE.svg (the diagram with STATE marked) for each state;
+# arrows/*.svg and ladders/*.svg from the recordings beside them; states.md,
+# the README's state-by-state table, which goes into README.md too when
+# OUTDIR is docs/.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -16,8 +18,6 @@ tcpwatch=$project/tcpwatch
 # Where each state sits in the figure, top (0) to bottom: presentation only.
 RANKS="CLOSED 0 LISTEN 1 SYN_RECV 2 SYN_SENT 2 ESTABLISHED 3 FIN_WAIT1 4 CLOSE_WAIT 4
 FIN_WAIT2 5 CLOSING 5 LAST_ACK 5 TIME_WAIT 6"
-SERVER_COLOUR="#1f5fbf" # the tutorial draws the server blue
-CLIENT_COLOUR="#c0392b" # and the client red
 
 die() {
 	printf 'make-docs: %s\n' "$*" >&2
@@ -30,11 +30,6 @@ mkdir -p "$out/states"
 
 arrows() { "$tcpwatch" --list-arrows; }
 states() { "$tcpwatch" --list-states | cut -f1; }
-
-# label FROM TO: the arrow's "event / action" from the table.
-label() {
-	arrows | awk -F'\t' -v f="$1" -v t="$2" '$1 == f && $2 == t { print $3 " / " $4 }'
-}
 
 # The whole diagram; MARK (a state) is filled.  Ranks follow the RFC's figure.
 diagram_dot() {
@@ -73,80 +68,45 @@ EOF
 	echo "}"
 }
 
-# The three-way handshake, numbered, client red and server blue.
-handshake_dot() {
-	cat <<EOF
-digraph handshake {
-	graph [rankdir=TB, nodesep=2.5, fontname="Helvetica", label="The three-way handshake", labelloc=t];
-	node [shape=box, style="rounded,filled", fontname="Helvetica-Bold", fontcolor=white];
-	edge [fontname="Helvetica", fontsize=11];
-	subgraph client { c0 [label="client\\nCLOSED", fillcolor="$CLIENT_COLOUR"]; c1 [label="SYN_SENT", fillcolor="$CLIENT_COLOUR"]; c2 [label="ESTABLISHED", fillcolor="$CLIENT_COLOUR"]; }
-	subgraph server { s0 [label="server\\nLISTEN", fillcolor="$SERVER_COLOUR"]; s1 [label="SYN_RECV", fillcolor="$SERVER_COLOUR"]; s2 [label="ESTABLISHED", fillcolor="$SERVER_COLOUR"]; }
-	{ rank=same; c0; s0; } { rank=same; c1; s1; } { rank=same; c2; s2; }
-	c0 -> c1 [label="$(label CLOSED SYN_SENT)", color="$CLIENT_COLOUR"];
-	c1 -> c2 [label="$(label SYN_SENT ESTABLISHED)", color="$CLIENT_COLOUR"];
-	s0 -> s1 [label="$(label LISTEN SYN_RECV)", color="$SERVER_COLOUR"];
-	s1 -> s2 [label="$(label SYN_RECV ESTABLISHED)", color="$SERVER_COLOUR"];
-	c1 -> s1 [label="1  SYN", constraint=false, style=bold];
-	s1 -> c1 [label="2  SYN,ACK", constraint=false, style=bold];
-	c2 -> s2 [label="3  ACK", constraint=false, style=bold];
-}
-EOF
+# The ladders: every recording made by docs/record.sh (make recordings), in
+# docs/arrows (a walk per way of each reachable arrow) and docs/ladders (the
+# tutorial's handshake, SYN blocked and teardown), drawn again by tcpwatch.
+draw_ladders() {
+	local dir json
+	for dir in arrows ladders; do
+		mkdir -p "$out/$dir"
+		for json in "$here/$dir"/*.json; do
+			[[ -e $json ]] || continue
+			"$tcpwatch" --ladder --replay "$json" >"$out/$dir/$(basename "$json" .json).svg"
+		done
+	done
 }
 
-# The tutorial's first freeze: the client's SYN dropped by the freezer's own rule.
-syn_blocked_dot() {
-	local rule
-	rule=$("$project/tcplab" freeze --rules-only SYN_SENT | awk '/^iptables/ && !n++')
-	cat <<EOF
-digraph syn_blocked {
-	graph [rankdir=LR, fontname="Helvetica", label="SYN blocked: the client waits in SYN_SENT, the server never hears it", labelloc=t];
-	node [shape=box, style="rounded,filled", fontname="Helvetica-Bold", fontcolor=white];
-	edge [fontname="Helvetica", fontsize=11];
-	client [label="client 192.168.100.51:32089\\nSYN_SENT", fillcolor="$CLIENT_COLOUR"];
-	drop [shape=octagon, label="DROP\\n${rule//\"/\\\"}", fillcolor="#444444", fontsize=10];
-	server [label="server 192.168.100.100:32000\\nLISTEN", fillcolor="$SERVER_COLOUR"];
-	client -> drop [label="SYN (sent again at 1, 3, 7 ... s)", style=bold];
-	drop -> server [style=invis];
-}
-EOF
-}
-
-# The teardown, step by step, as a table: who closes, what crosses, what each end is.
-teardown_dot() {
-	row() { printf '<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>' "$@"; }
-	cat <<EOF
-digraph teardown {
-	graph [fontname="Helvetica", label="The teardown, the client closing first", labelloc=t];
-	node [shape=plaintext, fontname="Helvetica"];
-	t [label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">
-	<tr><td><b>step</b></td><td><font color="$CLIENT_COLOUR"><b>client</b></font></td><td><b>segment</b></td><td><font color="$SERVER_COLOUR"><b>server</b></font></td></tr>
-	$(row 0 ESTABLISHED "" ESTABLISHED)
-	$(row 1 "FIN_WAIT1 ($(label ESTABLISHED FIN_WAIT1))" "FIN &#8594;" "")
-	$(row 2 "" "&#8592; ACK" "CLOSE_WAIT ($(label ESTABLISHED CLOSE_WAIT))")
-	$(row 3 "FIN_WAIT2 ($(label FIN_WAIT1 FIN_WAIT2))" "" "")
-	$(row 4 "" "&#8592; FIN" "LAST_ACK ($(label CLOSE_WAIT LAST_ACK))")
-	$(row 5 "TIME_WAIT ($(label FIN_WAIT2 TIME_WAIT))" "ACK &#8594;" "")
-	$(row 6 "" "" "CLOSED ($(label LAST_ACK CLOSED))")
-	$(row 7 "CLOSED ($(label TIME_WAIT CLOSED), 60 s on Linux)" "" "")
-	</table>>];
-}
-EOF
+# ladders_into STATE: links to the ladders of the arrows that lead to STATE.
+ladders_into() {
+	local json from to way sep=''
+	for json in "$here"/arrows/*-"$1".json "$here"/arrows/*-"$1"-*.json; do
+		[[ -e $json ]] || continue
+		IFS=- read -r from to way <<<"$(basename "$json" .json)"
+		[[ $to == "$1" ]] || continue
+		printf '%s[from %s%s](docs/arrows/%s.svg)' "$sep" "$from" "${way:+ ($way)}" "$(basename "$json" .json)"
+		sep=', '
+	done
 }
 
 # The README's state-by-state table: picture, freezing rule(s), command, note;
 # read from the table and the freezer's recipes (tcplab freeze --rules-only).
 states_section() {
 	local name rules note
-	echo "| state | picture | the rule that freezes it | command | good to know |"
-	echo "| --- | --- | --- | --- | --- |"
+	echo "| state | picture | the rule that freezes it | command | ladders of the arrows into it | good to know |"
+	echo "| --- | --- | --- | --- | --- | --- |"
 	for name in $(states); do
 		rules=$("$project/tcplab" freeze --rules-only "$name" |
 			awk '/^iptables/ { sub(/ -m comment.*/, ""); printf "%s`%s`", n++ ? "<br>" : "", $0 }')
 		note=$("$project/tcplab" freeze --rules-only "$name" | awk '/^# note: / { sub(/^# note: /, ""); print; exit }')
 		# shellcheck disable=SC2016 # the backquotes are Markdown
-		printf '| %s | [diagram](docs/states/%s.svg) | %s | `sudo ./tcplab freeze %s` | %s |\n' \
-			"$name" "$name" "${rules:-none: the keys alone do it}" "$name" "${note:--}"
+		printf '| %s | [diagram](docs/states/%s.svg) | %s | `sudo ./tcplab freeze %s` | %s | %s |\n' \
+			"$name" "$name" "${rules:-none: the keys alone do it}" "$name" "$(ladders_into "$name")" "${note:--}"
 	done
 }
 
@@ -169,12 +129,8 @@ render() {
 }
 
 diagram_dot >"$out/tcp-states.dot"
-handshake_dot >"$out/handshake.dot"
-syn_blocked_dot >"$out/syn-blocked.dot"
-teardown_dot >"$out/teardown.dot"
-for name in tcp-states handshake syn-blocked teardown; do
-	render "$name" "svg png"
-done
+render tcp-states "svg png"
+draw_ladders
 for name in $(states); do
 	diagram_dot "$name" >"$out/states/$name.dot"
 	render "states/$name" svg

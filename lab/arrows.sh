@@ -336,16 +336,21 @@ arrow_label() {
 		print $3 " / " $4 ($5 == "either" ? " (either end)" : " (usually the " $5 ")") }'
 }
 
-# walk KEY: run one recipe and print its evidence; 0 when verified.
+# walk KEY [SVG]: run one recipe and print its evidence; 0 when verified.
+# With SVG, the walk is also drawn as a ladder.
 walk() {
-	local key=$1 rc=0
+	local key=$1 svg=${2:-} rc=0
 	read -r from to via <<<"$key"
 	say "arrow $from -> $to${via:+ (via $via)}: $(arrow_label "$from" "$to")"
 	read_expectations "${ARROW[$key]}"
 	reset_lab >/dev/null
+	if [[ -n $svg ]]; then
+		start_record "$svg" || return 1
+	fi
 	start_trace || return 1
 	run_recipe "$key" "${ARROW[$key]}" || rc=1
 	stop_trace
+	stop_record || rc=1
 	if ((rc == 0)); then
 		say "  verified: $from -> $to${via:+ (via $via)}"
 	else
@@ -374,10 +379,16 @@ arrow_list() {
 }
 
 cmd_arrow() {
-	local via='' ipv6=0 from to key
+	local via='' ipv6=0 svg='' from to key
 	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		-6 | --ipv6) ipv6=1 ;;
+		--svg)
+			(($# >= 2)) || die_usage "arrow: --svg needs a FILE"
+			check_svg_file "$2"
+			svg=$2
+			shift
+			;;
 		--via)
 			(($# >= 2)) || die_usage "arrow: --via needs a way (tcplab arrow --list names them)"
 			via=$2
@@ -408,8 +419,8 @@ cmd_arrow() {
 		need_ipv6
 		use_ipv6
 	fi
-	trap stop_trace EXIT
-	walk "$key"
+	trap 'stop_trace; stop_record' EXIT
+	walk "$key" "$svg"
 }
 
 # The tour's tally.
@@ -417,9 +428,10 @@ declare -A TOUR_STATES=() TOUR_ARROWS=()
 TOUR_WALKS=0
 TOUR_FAILED=0
 
-# tour_arrow FROM TO SLOW: every way of one arrow; tally what was verified.
+# tour_arrow FROM TO SLOW [DIR]: every way of one arrow; tally what was
+# verified.  With DIR, each walk drawn in DIR/FROM-TO[-WAY].svg.
 tour_arrow() {
-	local from=$1 to=$2 slow=$3 key ok=1
+	local from=$1 to=$2 slow=$3 dir=${4:-} key ok=1 svg='' way
 	while read -r key; do
 		if [[ -n ${SLOW[$key]:-} ]] && ((!slow)); then
 			say "(skipped: $key takes a minute; tcplab tour --slow walks it)"
@@ -427,7 +439,11 @@ tour_arrow() {
 		fi
 		say
 		TOUR_WALKS=$((TOUR_WALKS + 1))
-		if walk "$key"; then
+		if [[ -n $dir ]]; then
+			read -r _ _ way <<<"$key"
+			svg=$dir/$from-$to${way:+-$way}.svg
+		fi
+		if walk "$key" "$svg"; then
 			TOUR_STATES[$from]=1
 			TOUR_STATES[$to]=1
 		else
@@ -441,6 +457,7 @@ tour_arrow() {
 
 tour_cleanup() {
 	stop_trace
+	stop_record
 	stop_programs
 	lab_down >/dev/null
 }
@@ -448,10 +465,16 @@ tour_cleanup() {
 # `tcplab tour [--slow]`: every arrow in the table's (the diagram's) order,
 # in a lab of its own that goes away on every exit path.
 tour() {
-	local slow=0 two=0 ipv6=0 from to reachable started elapsed nstates narrows
+	local slow=0 two=0 ipv6=0 dir='' from to reachable started elapsed nstates narrows
 	while (($# > 0)); do
 		case $1 in
 		--slow) slow=1 ;;
+		--svg)
+			(($# >= 2)) || die_usage "tour: --svg needs a DIR"
+			[[ -d $2 && -w $2 ]] || die_usage "tour: --svg $2: no folder we can write in"
+			dir=$2
+			shift
+			;;
 		--two-hosts) two=1 ;;
 		-6 | --ipv6) ipv6=1 ;;
 		*) die_usage "tour: unknown option '$1'" ;;
@@ -475,7 +498,7 @@ tour() {
 			say "arrow $from -> $to: not reachable on Linux: ${UNREACHABLE["$from $to"]}"
 			continue
 		fi
-		tour_arrow "$from" "$to" "$slow"
+		tour_arrow "$from" "$to" "$slow" "$dir"
 	done < <(table_arrows)
 	elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	nstates=$(table_states | wc -l)

@@ -86,12 +86,20 @@ recipe_rule_reason() {
 	done <<<"${RECIPE[$1]}"
 }
 
+# freeze STATE [SVG]: hold STATE; with SVG, the walk there drawn as a ladder.
 freeze() {
-	local state=$1
+	local state=$1 svg=${2:-} rc=0
 	reset_lab >/dev/null
-	run_recipe "$state" "${RECIPE[$state]}" || return 1
-	say "evidence (ss -tan in lab '$TCPLAB_NS'):"
-	lab_ss | sed 's/^/  /'
+	if [[ -n $svg ]]; then
+		start_record "$svg" || return 1
+	fi
+	run_recipe "$state" "${RECIPE[$state]}" || rc=1
+	if ((rc == 0)); then
+		say "evidence (ss -tan in lab '$TCPLAB_NS'):"
+		lab_ss | sed 's/^/  /'
+	fi
+	stop_record || rc=1
+	((rc == 0)) || return 1
 	say "(tcplab thaw removes the rules; tcplab reset also ends the programs)"
 }
 
@@ -122,18 +130,25 @@ freeze_rules_only() {
 }
 
 cmd_freeze() {
-	local rules_only=0 apply=0 ipv6=0 name state
+	local rules_only=0 apply=0 ipv6=0 svg='' name state
 	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		--rules-only) rules_only=1 ;;
 		--apply) apply=1 ;;
 		-6 | --ipv6) ipv6=1 ;;
+		--svg)
+			(($# >= 2)) || die_usage "freeze: --svg needs a FILE"
+			check_svg_file "$2"
+			svg=$2
+			shift
+			;;
 		*) die_usage "freeze: unknown option '$1'" ;;
 		esac
 		shift
 	done
 	(($# == 1)) || die_usage "freeze: which state? one of: $(table_states | cut -f1 | tr '\n' ' ')"
 	((apply == 0 || rules_only == 1)) || die_usage "freeze: --apply goes with --rules-only"
+	[[ -z $svg ]] || ((rules_only == 0)) || die_usage "freeze: --svg draws a walk, not --rules-only"
 	name=$1
 	state=$(state_name "$name") || die_usage "freeze: unknown state '$name'; the states are: $(table_states | cut -f1 | tr '\n' ' ')"
 	[[ -n ${RECIPE[$state]:-} ]] || die "freeze: no recipe for $state"
@@ -145,6 +160,7 @@ cmd_freeze() {
 	if ((rules_only)); then
 		freeze_rules_only "$state" "$apply"
 	else
-		freeze "$state"
+		trap stop_record EXIT
+		freeze "$state" "$svg"
 	fi
 }

@@ -212,10 +212,32 @@ ss_words() {
 	done
 }
 
-@test "the tour walks every arrow and counts them" {
-	TCPLAB_NS=unused run -0 "$TCPLAB" tour
+@test "the tour walks every arrow and counts them, and draws each walk (--svg)" {
+	local dir=$BATS_TEST_TMPDIR/ladders walks svg from to rfc
+	mkdir "$dir"
+	TCPLAB_NS=unused run -0 "$TCPLAB" tour --svg "$dir"
 	[[ $output == *"tour: 11 of 11 states and 21 of 21 reachable arrows verified"* ]]
 	[[ $output == *"0 failed"* ]]
 	[[ $output == *"LISTEN -> SYN_SENT: not reachable on Linux"* ]]
 	[[ $(ip netns list) != *tcplab-tour-* ]]
+	# a ladder per walk, each showing the state the arrow leads to, by its RFC name
+	walks=$(grep -Eo '\(([0-9]+) walks' <<<"$output" | tr -dc 0-9)
+	[ "$(find "$dir" -name '*.svg' | wc -l)" -eq "$walks" ]
+	for svg in "$dir"/*.svg; do
+		IFS=- read -r from to _ <<<"$(basename "$svg" .svg)"
+		rfc=$("$TCPWATCH" --list-states | awk -F'\t' -v s="$to" '$1 == s { print $4 }')
+		"$PROJECT/tests/svgfacts.py" "$svg" | jq -e --arg to "$rfc" '[.connections[].states[]] | index($to) != null' >/dev/null ||
+			{ echo "$svg: no $rfc drawn for $from -> $to"; false; }
+	done
+}
+
+@test "arrow --svg: the walk recorded and drawn, the dropped FIN crossed" {
+	local svg=$BATS_TEST_TMPDIR/closing.svg
+	run -0 "$TCPLAB" arrow --svg "$svg" FIN_WAIT1 CLOSING
+	[[ $output == *"  ladder  $svg (from ${svg%.svg}.json)"* ]]
+	run -0 "$PROJECT/tests/svgfacts.py" "$svg"
+	echo "$output"
+	jq -e '.connections[0] | (.states | index("FIN-WAIT-1") != null and index("CLOSING") != null)
+		and (.drops | length) >= 1 and all(.drops[]; . == "NETFILTER_DROP")' <<<"$output"
+	jq -e -s 'map(select(.event == "segment")) | length > 0' "${svg%.svg}.json"
 }

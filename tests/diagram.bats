@@ -82,7 +82,7 @@ teardown() {
 	run -2 "$TCPWATCH" --diagram --replay "$BATS_TEST_TMPDIR/empty.json"
 	[[ $output == *"no transitions"* ]]
 	run -2 "$TCPWATCH" --replay "$RUN"
-	[[ $output == *"go with --diagram"* ]]
+	[[ $output == *"goes with --diagram or --ladder"* ]]
 }
 
 # in_tmux COLS ROWS CMD: run CMD in a terminal of that size on a private tmux server.
@@ -127,17 +127,33 @@ screen() { tmux -L "$TMUX_SOCKET" capture-pane -p -t d; }
 		grep -q "id=\"arrow_${from}_${to}\"" "$BATS_TEST_TMPDIR/docs/tcp-states.svg" ||
 			{ echo "arrow $from -> $to missing from the picture"; false; }
 	done < <("$TCPWATCH" --list-arrows)
-	for name in handshake syn-blocked teardown tcp-states; do
-		[ -s "$BATS_TEST_TMPDIR/docs/$name.svg" ] && [ -s "$BATS_TEST_TMPDIR/docs/$name.png" ]
-	done
+	[ -s "$BATS_TEST_TMPDIR/docs/tcp-states.svg" ] && [ -s "$BATS_TEST_TMPDIR/docs/tcp-states.png" ]
 	[ "$(find "$BATS_TEST_TMPDIR/docs/states" -name '*.svg' | wc -l)" -eq 11 ]
-	grep -q "tcp-flags SYN SYN" "$BATS_TEST_TMPDIR/docs/syn-blocked.dot" # the freezer's own rule
+	# README's table gives each state its freezing rule, from the freezer itself
+	grep -q "tcp-flags SYN SYN" "$BATS_TEST_TMPDIR/docs/states.md"
+}
+
+@test "every reachable arrow has its ladder, recorded since the table last changed" {
+	local from to reachable svg
+	# recordings of another table would show arrows it no longer has: make recordings
+	diff -u "$PROJECT/docs/arrows/TABLE" <("$TCPWATCH" --list-arrows)
+	while IFS=$'\t' read -r from to _ _ _ reachable _; do
+		[[ $reachable == yes ]] || continue
+		[ -s "$PROJECT/docs/arrows/$from-$to.json" ] || { echo "no recording of $from -> $to"; false; }
+		grep -q "docs/arrows/$from-$to.svg" "$PROJECT/README.md" || { echo "README links no ladder of $from -> $to"; false; }
+	done < <("$TCPWATCH" --list-arrows)
+	for svg in "$PROJECT"/docs/arrows/*.svg "$PROJECT"/docs/ladders/{handshake,syn-blocked,teardown}.svg; do
+		"$PROJECT/tests/svgfacts.py" "$svg" |
+			jq -e '.width / .height <= 3 and (.connections | length) >= 1' >/dev/null ||
+			{ echo "$svg: no picture of a walk"; false; }
+	done
 }
 
 @test "the committed pictures are the ones make docs draws now" {
 	run -0 "$PROJECT/docs/make-docs.sh" "$BATS_TEST_TMPDIR/docs"
 	local dot
-	for dot in "$PROJECT"/docs/*.dot "$PROJECT"/docs/states/*.dot "$PROJECT"/docs/states.md; do
+	for dot in "$PROJECT"/docs/*.dot "$PROJECT"/docs/states/*.dot "$PROJECT"/docs/states.md \
+		"$PROJECT"/docs/arrows/*.svg "$PROJECT"/docs/ladders/*.svg; do
 		diff -u "$dot" "$BATS_TEST_TMPDIR/docs/${dot#"$PROJECT"/docs/}"
 	done
 	# and README's state-by-state table is the one make docs writes

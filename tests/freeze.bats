@@ -68,6 +68,16 @@ freeze_and_check() {
 	[[ $output == *"# drops the client's SYN"* ]]
 }
 
+@test "freeze --svg: the walk to the frozen state drawn, each dropped SYN crossed" {
+	local svg=$BATS_TEST_TMPDIR/syn-sent.svg
+	run -0 "$TCPLAB" freeze --svg "$svg" SYN_SENT
+	[[ $output == *"frozen: "* && $output == *"  ladder  $svg"* ]]
+	run -0 "$PROJECT/tests/svgfacts.py" "$svg"
+	echo "$output"
+	jq -e '.connections[0] | .states == ["LISTEN", "SYN-SENT"] and .labels[0] == "SYN seq=0"
+		and .drops[0] == "NETFILTER_DROP"' <<<"$output"
+}
+
 @test "freeze SYN_RECV" {
 	freeze_and_check SYN_RECV SYN-RECV "$SERVER_END" "$CLIENT_END"
 }

@@ -71,6 +71,29 @@ one_connection() {
 	wait_program_exit server 5
 }
 
+# ladder JSON: draw the recording JSON into JSON.svg (tcpwatch --ladder)
+# and print what the picture says, as an SVG reader reads it.
+ladder() {
+	"$TCPWATCH" --ladder --replay "$1" >"$1.svg"
+	"$PROJECT/tests/svgfacts.py" "$1.svg"
+}
+
+# What the ladder of the RFC's client-first close shows: each state where
+# it began, each segment once, numbered from its end's SYN.
+# shellcheck disable=SC2034 # used by the test files
+LADDER_STATES='["LISTEN","SYN-SENT","SYN-RECEIVED","ESTABLISHED","ESTABLISHED","FIN-WAIT-1","CLOSE-WAIT","FIN-WAIT-2","LAST-ACK","TIME-WAIT","CLOSED"]'
+# shellcheck disable=SC2034
+LADDER_LABELS='["SYN seq=0","SYN,ACK seq=0 ack=1","ACK seq=1 ack=1","FIN,ACK seq=1 ack=1","ACK seq=1 ack=2","FIN,ACK seq=1 ack=2","ACK seq=2 ack=2"]'
+
+# record_connection ARGS: one whole connection of the lab, recorded by
+# tcpwatch --json --segments -p 32000 ARGS into $BATS_TEST_TMPDIR/out.
+record_connection() {
+	start_watch --json --segments -p 32000 "$@"
+	one_connection
+	wait_for 3 grep -q '"old":"LISTEN","new":"CLOSED"' "$BATS_TEST_TMPDIR/out"
+	stop_watch "$WATCH_PID"
+}
+
 # expect_log NAME PATTERN [SECONDS]: wait for a started program to print PATTERN.
 expect_log() {
 	local name=$1 pattern=$2 seconds=${3:-$WAIT_TIMEOUT}

@@ -8,7 +8,10 @@ setup_file() { file_lab_up --two-hosts; }
 
 teardown_file() { file_lab_down; }
 
-teardown() { lab_reset; }
+teardown() {
+	lab_reset
+	end_watch
+}
 
 client_ns() { echo "$TCPLAB_NS-client"; }
 
@@ -92,4 +95,16 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 	run -0 env TCPLAB_NS="$ns" "$TCPLAB" down
 	run -0 ip netns list
 	[[ $output != *"$ns"* ]]
+}
+
+@test "two hosts: a segment both namespaces saw is drawn once, each end named with its namespace" {
+	local out=$BATS_TEST_TMPDIR/out facts
+	record_connection --netns "$TCPLAB_NS" --netns "$(client_ns)"
+	[ "$(jq -s 'map(select(.event == "segment")) | length' "$out")" -eq 14 ] # each seen on both sides
+	facts=$(ladder "$out")
+	echo "$facts"
+	[ "$(jq -c '.connections[0].states' <<<"$facts")" = "$LADDER_STATES" ]
+	[ "$(jq -c '.connections[0].labels' <<<"$facts")" = "$LADDER_LABELS" ]
+	grep -q ">client</tspan> in $(client_ns)<" "$out.svg"
+	grep -q ">server</tspan> in $TCPLAB_NS<" "$out.svg"
 }

@@ -181,6 +181,21 @@ refused() {
 	[ "$stderr" = "tcplab: freeze: --apply goes with --rules-only" ]
 }
 
+@test "bad input: tcplab freeze, arrow and tour --svg without a file, not an .svg, or where nothing can be written" {
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg
+	[ "$stderr" = "tcplab: freeze: --svg needs a FILE" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg "$BATS_TEST_TMPDIR/x.png" SYN_SENT
+	[ "$stderr" = "tcplab: --svg $BATS_TEST_TMPDIR/x.png: the picture's name ends in .svg" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg /no/such/dir/x.svg SYN_SENT
+	[ "$stderr" = "tcplab: --svg /no/such/dir/x.svg: cannot write in '/no/such/dir'" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --rules-only --svg "$BATS_TEST_TMPDIR/x.svg" SYN_SENT
+	[ "$stderr" = "tcplab: freeze: --svg draws a walk, not --rules-only" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --svg "" FIN_WAIT1 CLOSING
+	[ "$stderr" = "tcplab: --svg: which file?" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" tour --svg /no/such/dir
+	[ "$stderr" = "tcplab: tour: --svg /no/such/dir: no folder we can write in" ]
+}
+
 @test "bad input: tcplab arrow from an unknown state, lab down" {
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow NOWHERE CLOSED
 	[ "$stderr" = "tcplab: arrow: unknown state 'NOWHERE'" ]
@@ -370,9 +385,40 @@ refused() {
 	[[ $stderr == "tcpwatch: $BATS_TEST_TMPDIR: read error"* ]]
 }
 
-@test "bad input: tcpwatch --replay without --diagram" {
+@test "bad input: tcpwatch --replay without --diagram or --ladder, and the ladder's options out of place" {
 	refused 2 "$PROJECT/tcpwatch" --replay "$BATS_TEST_TMPDIR/x.json"
-	[ "$stderr" = "tcpwatch: --replay and --to-end go with --diagram" ]
+	[ "$stderr" = "tcpwatch: --replay goes with --diagram or --ladder" ]
+	refused 2 "$PROJECT/tcpwatch" --to-end
+	[ "$stderr" = "tcpwatch: --to-end goes with --diagram" ]
+	refused 2 "$PROJECT/tcpwatch" --ladder
+	[ "$stderr" = "tcpwatch: --ladder draws a recording: --ladder --replay FILE" ]
+	refused 2 "$PROJECT/tcpwatch" --ladder --diagram --replay "$BATS_TEST_TMPDIR/x.json"
+	[ "$stderr" = "tcpwatch: --ladder and --diagram exclude each other" ]
+	refused 2 "$PROJECT/tcpwatch" --conn 1
+	[ "$stderr" = "tcpwatch: --conn goes with --ladder" ]
+	for n in 0 -1 x 1.5 ""; do
+		refused 2 "$PROJECT/tcpwatch" --ladder --replay "$BATS_TEST_TMPDIR/x.json" --conn "$n"
+		[ "$stderr" = "tcpwatch: --conn: '$n' is not a connection number (1, 2, ...)" ]
+	done
+	refused 2 "$PROJECT/tcpwatch" --segments --summary
+	[ "$stderr" = "tcpwatch: --segments adds lines: not with --diagram, --summary, --leaks or --prometheus" ]
+}
+
+@test "bad input: tcpwatch --ladder of a recording without segments, or without that connection" {
+	local rec=$BATS_TEST_TMPDIR/states.json
+	cp "$PROJECT/tests/golden/all-states.json" "$rec"
+	refused 2 "$PROJECT/tcpwatch" --ladder --replay "$rec"
+	[ "$stderr" = "tcpwatch: $rec: no segments in it (record with tcpwatch --json --segments)" ]
+	echo '{"time":0.2,"event":"segment","side":"client","segment":"SYN","src":"192.168.100.51:32089","dst":"192.168.100.100:32000","seq":"x","ack":0,"len":0}' >>"$rec"
+	refused 2 "$PROJECT/tcpwatch" --ladder --replay "$rec"
+	[[ $stderr == *'states.json:16: "seq" or "ack" is no 32-bit sequence number' ]]
+	sed -i '$d' "$rec"
+	echo '{"time":0.2,"event":"segment","side":"client","segment":"SYN","src":"192.168.100.51:32089","dst":"192.168.100.100:32000","seq":1,"ack":0,"len":0}' >>"$rec"
+	refused 2 "$PROJECT/tcpwatch" --ladder --replay "$rec" --conn 9
+	[[ $stderr == "tcpwatch: $rec: no connection 9: it has "* ]]
+	run --separate-stderr bash -c "'$PROJECT/tcpwatch' --ladder --replay '$rec' >/dev/full"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcpwatch: writing the output: No space left on device" ]
 }
 
 @test "bad input: an output that cannot be written is a failure, exit 1" {

@@ -278,6 +278,14 @@ static void render_json(struct line *l, const struct transition *t)
 	put(l, t->ns_in_old < 0 ? "null" : milliseconds((uint64_t)t->ns_in_old, num));
 	FIELD(l, "trigger", t->trigger);
 	FIELD(l, "action", t->action);
+	if (t->has_cause) {
+		PUT(l, ",\"cause_seq\":");
+		put(l, decimal(t->cause_seq, num + sizeof(num)));
+	}
+	if (t->has_sent) {
+		PUT(l, ",\"sent_seq\":");
+		put(l, decimal(t->sent_seq, num + sizeof(num)));
+	}
 	if (*t->detail)
 		FIELD(l, "linux", t->detail);
 	PUT(l, "}\n");
@@ -336,6 +344,14 @@ static void render_note_text(struct line *l, int colour, const struct note *n)
 		PUT(l, ": ");
 		put(l, n->reason);
 	}
+	if (n->len >= 0) {
+		PUT(l, " seq ");
+		put(l, decimal(n->seq, num + sizeof(num)));
+		PUT(l, " ack ");
+		put(l, decimal(n->ack, num + sizeof(num)));
+		PUT(l, " len ");
+		put(l, decimal((uint64_t)n->len, num + sizeof(num)));
+	}
 	put_where_who(l, n->netns, n->pid, n->comm);
 	put(l, *on ? RESET : "");
 	PUT(l, "\n");
@@ -363,6 +379,14 @@ static void render_note_json(struct line *l, const struct note *n)
 	}
 	if (n->reason)
 		FIELD(l, "reason", n->reason);
+	PUT(l, ",\"seq\":");
+	put(l, decimal(n->seq, num + sizeof(num)));
+	PUT(l, ",\"ack\":");
+	put(l, decimal(n->ack, num + sizeof(num)));
+	if (n->len >= 0) {
+		PUT(l, ",\"len\":");
+		put(l, decimal((uint64_t)n->len, num + sizeof(num)));
+	}
 	PUT(l, "}\n");
 }
 

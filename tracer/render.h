@@ -20,19 +20,23 @@ struct transition {
 	const char *netns;	/* the socket's namespace: its ip netns name, or net:[INODE] */
 	int pid;		/* the task whose system call made the step; 0: the kernel on its own */
 	const char *comm;	/* that task's name (from the kernel: escape it); NULL with pid 0 */
+	int has_cause, has_sent; /* the trigger, the action: a segment of these numbers */
+	uint32_t cause_seq, sent_seq;
 };
 
-/* A segment dropped, sent again, or an RST: a line of its own. */
+/* A segment dropped, sent again, an RST, or (--segments) any segment seen: a line of its own. */
 struct note {
 	uint64_t time_ns;
-	const char *event;	/* "drop", "retransmit" or "reset" */
-	const char *verb;	/* "dropped", "resent", "snd", "rcv" */
+	const char *event;	/* "drop", "retransmit", "reset" or "segment" */
+	const char *verb;	/* "dropped", "resent", "snd", "rcv", "seen" */
 	const char *side;
 	const char *segment;	/* its flags: "SYN", "FIN,ACK"... */
 	const char *src, *dst;	/* the way it went */
 	const char *state;	/* the socket's state then; NULL: none */
 	int count;		/* a retransmission's how-many-th; 0: not one */
 	const char *reason;	/* the kernel's reason; NULL: none given */
+	uint32_t seq, ack;	/* the segment's own numbers */
+	int len;		/* its payload bytes; -1: not known */
 	const char *netns;
 	int pid;		/* 0: the kernel on its own */
 	const char *comm;

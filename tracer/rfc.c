@@ -626,12 +626,19 @@ static void emit(struct step_ctx *s, enum lab_state old_state, enum lab_state ne
 	st.new_state = lab_state_name(new_state);
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
 	st.trigger = trigger_of(s, a, old_state);
+	if (s->cause != NULL && strncmp(st.trigger, "rcv ", 4) == 0) {
+		st.has_cause = 1;
+		st.cause_seq = s->cause->seq;
+	}
 	if (s->seq != NULL)
 		sent = s->r->cfg.kernel_only ? NULL : action_of(s, a, new_state == LAB_SYN_SENT);
-	if (sent != NULL)
+	if (sent != NULL) {
 		st.action = segment_name(c, sent, 1, old_state);
-	else
+		st.has_sent = 1;
+		st.sent_seq = sent->seq;
+	} else {
 		st.action = a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x";
+	}
 	st.linux_detail = detail ? detail : "";
 	if (s->task != NULL) {
 		st.pid = s->task->pid;
@@ -1100,13 +1107,21 @@ static int grow_ring(struct rfc *r)
 	return 0;
 }
 
+/* A segment, if it is asked for, then its part in the steps (it comes before what it causes). */
+static void work_through(struct rfc *r, const struct packet *p)
+{
+	if (r->cfg.segment != NULL)
+		r->cfg.segment(p, r->cfg.ctx);
+	segment_step(r, p);
+}
+
 void rfc_packet(struct rfc *r, const struct packet *p)
 {
 	uint64_t i;
 
 	if (r->ring_in - r->ring_done >= r->ring_cap / 2 && grow_ring(r) < 0 &&
 	    r->ring_in - r->ring_done >= r->ring_cap)
-		segment_step(r, segment_at(r, r->ring_done++)); /* full for good: work the oldest through now */
+		work_through(r, segment_at(r, r->ring_done++)); /* full for good: work the oldest through now */
 	/*
 	 * Each namespace's capture is in time order, but they are read one after
 	 * another: slide a segment back past the later ones of another namespace
@@ -1152,7 +1167,7 @@ void rfc_flush(struct rfc *r, uint64_t now, int all)
 			continue;
 		}
 		if (p != NULL && p->ns < limit && (ev == NULL || p->ns <= ev->ns)) {
-			segment_step(r, p);
+			work_through(r, p);
 			r->ring_done++;
 		} else if (ev != NULL && ev->ns < limit) {
 			kernel_step(r, r->first++);

@@ -27,11 +27,15 @@ struct rfc_step {
 	const char *linux_detail; /* what Linux did underneath, for -v; "" for none */
 	int pid;		/* the task whose system call made the step; 0: the kernel on its own */
 	const char *comm;	/* that task's name; NULL with pid 0 */
+	int has_cause, has_sent; /* the trigger, the action: a segment, found by its numbers */
+	uint32_t cause_seq, sent_seq; /* that segment's sequence number */
 };
 
 typedef void rfc_fn(const struct rfc_step *s, void *ctx);
 /* A drop, retransmission or reset of watched namespace where, in time order with the steps. */
 typedef void rfc_note_fn(const struct tcp_event *ev, int where, void *ctx);
+/* A segment of the wire, in time order with the steps (after the step it caused). */
+typedef void rfc_segment_fn(const struct packet *p, void *ctx);
 
 struct rfc_config {
 	int nwhere;			/* watched namespaces */
@@ -41,6 +45,7 @@ struct rfc_config {
 	rfc_fn *fn;
 	rfc_note_fn *note;
 	void *ctx;
+	rfc_segment_fn *segment;	/* NULL: segments are not told */
 };
 
 struct rfc;

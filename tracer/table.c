@@ -66,6 +66,17 @@ const char *lab_state_name(enum lab_state s)
 	return s >= 0 && s < LAB_STATES ? names[s] : "?";
 }
 
+const char *rfc_state_name(enum lab_state s)
+{
+	static const char *const names[] = {
+#define RFC_NAME(n, num, ss, rfc) rfc,
+		TCP_STATES(RFC_NAME)
+#undef RFC_NAME
+	};
+
+	return s >= 0 && s < LAB_STATES ? names[s] : "?";
+}
+
 const struct arrow *find_arrow(enum lab_state from, enum lab_state to)
 {
 	for (size_t i = 0; i < sizeof(arrows) / sizeof(arrows[0]); i++)

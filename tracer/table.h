@@ -21,6 +21,8 @@ const char *state_name(int kernel_state);
 enum lab_state lab_state_of(int kernel_state);
 /* The lab's name of a state: "CLOSED", "LISTEN"...; "?" for LAB_UNKNOWN. */
 const char *lab_state_name(enum lab_state s);
+/* RFC 9293's name of a state: "SYN-RECEIVED", "FIN-WAIT-1"...; "?" for LAB_UNKNOWN. */
+const char *rfc_state_name(enum lab_state s);
 /* Call fn for each arrow of the table, in table order. */
 void for_each_arrow(void (*fn)(const struct arrow *a, void *data), void *data);
 /* The state the table spells name; LAB_UNKNOWN if none. */

@@ -16,6 +16,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -29,6 +30,7 @@
 #include "../common/lab.h"
 #include "diag.h"
 #include "kernel.h"
+#include "ladder.h"
 #include "netns.h"
 #include "packets.h"
 #include "render.h"
@@ -62,6 +64,10 @@ struct options {
 	int to_end, force_colour, force_ascii;
 	int kernel_only;	/* --kernel */
 	int verbose;		/* -v: the Linux detail too */
+	int segments;		/* --segments: every segment seen, too */
+	int ladder;		/* --ladder: a --replay drawn as a sequence diagram */
+	long conn;		/* --conn N: only the ladder of the N-th connection; 0: all */
+	const char *ready;	/* --ready FILE: made once watching */
 	const char *netns[MAX_NETNS]; /* --netns; none: our own */
 	int nnetns;
 	int all_netns;		/* --all-netns */
@@ -116,13 +122,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tcpwatch [--netns NAME... | --all-netns] [-p PORT] [-a ADDR] [-4|-6]\n"
-		"                [--server ADDR:PORT] [--json | --diagram] [-v | --kernel]\n"
-		"                [-c COUNT] [--duration SECONDS] [--parent PID]\n"
+		"                [--server ADDR:PORT] [--json | --diagram] [--segments]\n"
+		"                [-v | --kernel] [-c COUNT] [--duration SECONDS] [--parent PID]\n"
+		"                [--ready FILE]\n"
 		"       tcpwatch --summary | --leaks S | --prometheus FILE (one or more)\n"
 		"                [--once | --duration S] [--interval S]\n"
 		"                [--json] [--netns NAME... | --all-netns] [-p PORT] [-a ADDR]\n"
 		"                [-4|-6]\n"
 		"       tcpwatch --diagram --replay FILE [--to-end] [--color] [--ascii]\n"
+		"       tcpwatch --ladder --replay FILE [--conn N] > FILE.svg\n"
 		"       tcpwatch --list-states | --list-arrows\n"
 		"\n"
 		"Print every TCP state change of the watched namespaces as RFC 9293's\n"
@@ -158,7 +166,13 @@ static void usage(FILE *out)
 		"                         netns, pid and comm (null: the kernel), side,\n"
 		"                         local, remote, old, new, ms, trigger, action;\n"
 		"                         event drop, retransmit or reset: side, segment,\n"
-		"                         src, dst, state, count, reason, direction\n"
+		"                         src, dst, state, count, reason, direction, seq,\n"
+		"                         ack; a step caused by a segment or sending one:\n"
+		"                         cause_seq, sent_seq (that segment's seq)\n"
+		"      --segments         also a line per segment seen, in time order:\n"
+		"                         TIME SIDE seen FLAGS SRC -> DST seq S ack A len N\n"
+		"                         (SIDE: the sender's; --json: event segment, seq,\n"
+		"                         ack, len; each namespace that saw it tells it)\n"
 		"      --diagram          draw the state diagram instead: the server's state\n"
 		"                         blue [S], the client's red [C], the last arrow\n"
 		"                         bold (plain: '*'); full-screen on a terminal of\n"
@@ -166,6 +180,15 @@ static void usage(FILE *out)
 		"      --replay FILE      with --diagram: redraw a recorded --json run, a\n"
 		"                         key per step (no root needed); --to-end draws\n"
 		"                         only the last frame\n"
+		"      --ladder           with --replay: a recording made with --json\n"
+		"                         --segments drawn as sequence diagrams in SVG on\n"
+		"                         stdout, one per connection: the client's lifeline\n"
+		"                         red on the left, the server's blue on the right,\n"
+		"                         each state (RFC 9293's name) where it began, each\n"
+		"                         segment an arrow with its flags, seq and ack from\n"
+		"                         each end's SYN, drops crossed with the kernel's\n"
+		"                         reason, retransmissions counted (no root needed)\n"
+		"      --conn N           with --ladder: only the N-th connection\n"
 		"      --color, --ascii   colours even off a terminal; ASCII lines only\n"
 		"  -v, --verbose          also say what Linux did underneath (request and\n"
 		"                         timewait minisockets, hand-overs)\n"
@@ -174,6 +197,8 @@ static void usage(FILE *out)
 		"      --duration S       stop after S seconds\n"
 		"      --parent PID       end when process PID, the one starting it, does\n"
 		"                         (so its death before we start counts too)\n"
+		"      --ready FILE       make FILE (empty) once watching: a script waits\n"
+		"                         for it before it starts what is to be seen\n"
 		"      --summary, --leaks S, --prometheus FILE, --once, --interval S:\n"
 		"                         see SUMMARY below\n"
 		"      --list-states      the table's states: NAME, kernel number, ss and\n"
@@ -226,6 +251,8 @@ static void usage(FILE *out)
 		"  sudo ./tcpwatch --netns tcplab --json -c 6 -p 32000 > run.json\n"
 		"  sudo ./tcpwatch --netns tcplab --summary --leaks 60\n"
 		"  ./tcpwatch --diagram --replay run.json\n"
+		"  sudo ./tcpwatch --netns tcplab --json --segments -p 32000 > run.json\n"
+		"  ./tcpwatch --ladder --replay run.json > run.svg\n"
 		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n");
 }
 
@@ -394,6 +421,10 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	t.netns = w->ns[st->where].name;
 	t.pid = st->pid;
 	t.comm = st->comm;
+	t.has_cause = st->has_cause;
+	t.cause_seq = st->cause_seq;
+	t.has_sent = st->has_sent;
+	t.sent_seq = st->sent_seq;
 	if (w->view)
 		view_step(w->view, t.side, t.old_state, t.new_state, (double)t.time_ns / 1e6);
 	else
@@ -422,6 +453,9 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 		.dst = endpoint_text(&w->remote_text, ev->family, in ? ev->saddr : ev->daddr, in ? ev->sport : ev->dport),
 		.state = ev->seg.state ? state_name(ev->seg.state) : NULL,
 		.count = ev->kind == KIND_RETRANSMIT ? ev->seg.count : 0,
+		.seq = ev->seg.seq,
+		.ack = ev->seg.ack,
+		.len = -1,
 		.netns = w->ns[where].name,
 		.pid = ev->in_irq ? 0 : ev->pid,
 		.comm = ev->in_irq ? NULL : ev->comm,
@@ -431,6 +465,28 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 		return;
 	if (ev->kind == KIND_DROP || ev->kind == KIND_RESET_SENT)
 		n.reason = kernel_reason(w->kernel, ev->kind == KIND_RESET_SENT, ev->seg.reason);
+	if (!w->view)
+		render_note(stdout, w->opt->mode, &n);
+}
+
+/* --segments: a segment of the wire as a line of its own, in time order with the steps. */
+static void on_segment(const struct packet *p, void *ctx)
+{
+	struct watch *w = ctx;
+	struct note n = {
+		.time_ns = p->ns > w->start_ns ? p->ns - w->start_ns : 0,
+		.event = "segment",
+		.verb = "seen",
+		.side = side_of(w->opt, p->family, p->src, p->sport, p->dst, p->dport),
+		.segment = flags_name(p->flags),
+		.src = endpoint_text(&w->local_text, p->family, p->src, p->sport),
+		.dst = endpoint_text(&w->remote_text, p->family, p->dst, p->dport),
+		.seq = p->seq,
+		.ack = p->ack,
+		.len = p->len,
+		.netns = w->ns[p->where].name,
+	};
+
 	if (!w->view)
 		render_note(stdout, w->opt->mode, &n);
 }
@@ -492,6 +548,10 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "netns", required_argument, NULL, 'N' },
 		{ "kernel", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "segments", no_argument, NULL, 'G' },
+		{ "ladder", no_argument, NULL, 'X' },
+		{ "conn", required_argument, NULL, 'n' },
+		{ "ready", required_argument, NULL, 'y' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "to-end", no_argument, NULL, 'E' },
 		{ "color", no_argument, NULL, 'C' },
@@ -558,6 +618,22 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			break;
 		case 'v':
 			opt->verbose = 1;
+			break;
+		case 'G':
+			opt->segments = 1;
+			break;
+		case 'X':
+			opt->ladder = 1;
+			break;
+		case 'y':
+			if (*optarg == '\0')
+				errx(EXIT_USAGE, "--ready: which file?");
+			opt->ready = optarg;
+			break;
+		case 'n':
+			opt->conn = parse_count(optarg);
+			if (opt->conn <= 0)
+				errx(EXIT_USAGE, "--conn: '%s' is not a connection number (1, 2, ...)", optarg);
 			break;
 		case 'R':
 			opt->replay = optarg;
@@ -634,8 +710,18 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		errx(EXIT_USAGE, "--json and --diagram exclude each other");
 	if (opt->all_netns && opt->nnetns)
 		errx(EXIT_USAGE, "--all-netns and --netns exclude each other");
-	if ((opt->replay || opt->to_end) && !opt->diagram)
-		errx(EXIT_USAGE, "--replay and --to-end go with --diagram");
+	if (opt->ladder && opt->diagram)
+		errx(EXIT_USAGE, "--ladder and --diagram exclude each other");
+	if (opt->ladder && !opt->replay)
+		errx(EXIT_USAGE, "--ladder draws a recording: --ladder --replay FILE");
+	if (opt->conn && !opt->ladder)
+		errx(EXIT_USAGE, "--conn goes with --ladder");
+	if (opt->replay && !opt->diagram && !opt->ladder)
+		errx(EXIT_USAGE, "--replay goes with --diagram or --ladder");
+	if (opt->to_end && !opt->diagram)
+		errx(EXIT_USAGE, "--to-end goes with --diagram");
+	if (opt->segments && (opt->diagram || summarising(opt)))
+		errx(EXIT_USAGE, "--segments adds lines: not with --diagram, --summary, --leaks or --prometheus");
 	check_summary_options(opt);
 	opt->mode = json ? RENDER_JSON : text_mode();
 }
@@ -737,6 +823,18 @@ static void wait_for_work(struct kernel *k, struct watch *w, uint64_t deadline)
 	poll(fds, (nfds_t)n, (int)((wait_ns + 999999) / 1000000)); /* a signal ends it too */
 }
 
+/* --ready FILE: made (empty) once the programs are attached and the capture open. */
+static int tell_ready(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || close(fd) < 0) {
+		warn("--ready %s", file);
+		return -1;
+	}
+	return 0;
+}
+
 /* Read until a signal, the count or the duration ends it; the exit status. */
 static int watch_loop(struct kernel *k, struct watch *w)
 {
@@ -749,6 +847,8 @@ static int watch_loop(struct kernel *k, struct watch *w)
 		view_draw(w->view);
 	else if (w->opt->mode != RENDER_JSON && !w->summary)
 		render_header(stdout, w->opt->mode);
+	if (w->opt->ready && tell_ready(w->opt->ready) < 0)
+		return 1;
 	while (!done(w, deadline)) {
 		if (read_round(k, w, 0) < 0)
 			return 1;
@@ -926,7 +1026,7 @@ static int watch(const struct options *opt)
 	struct kernel_filter filter;
 	unsigned long inode[MAX_NETNS];
 	int diag_fd[MAX_NETNS];
-	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, on_note, &w };
+	struct rfc_config cfg = { 0, inode, diag_fd, opt->kernel_only, on_step, on_note, &w, NULL };
 	char err[256];
 	int status;
 
@@ -941,6 +1041,7 @@ static int watch(const struct options *opt)
 		     w.nns, MAX_NETNS);
 	open_namespaces(&w, inode, diag_fd, 1);
 	cfg.nwhere = w.nns;
+	cfg.segment = opt->segments ? on_segment : NULL;
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
@@ -991,6 +1092,8 @@ int main(int argc, char **argv)
 	}
 	if (diagram_missing(stderr))
 		return 1;
+	if (opt.ladder)
+		return ladder_replay(opt.replay, opt.conn);
 	if (opt.replay) {
 		struct view view;
 

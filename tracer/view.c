@@ -114,6 +114,15 @@ static int wait_for_step(struct view *v, int *to_end)
 	}
 }
 
+static size_t states_in(const struct replay_event *evs, size_t n)
+{
+	size_t states = 0;
+
+	for (size_t i = 0; i < n; i++)
+		states += evs[i].kind == REPLAY_STATE;
+	return states;
+}
+
 int view_replay(struct view *v, const char *file, int to_end)
 {
 	struct replay_event *evs;
@@ -134,16 +143,18 @@ int view_replay(struct view *v, const char *file, int to_end)
 	}
 	if (!to_end)
 		view_draw(v);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, left = states_in(evs, n); i < n; i++) {
+		if (evs[i].kind != REPLAY_STATE)
+			continue;
 		diagram_step(&v->st, evs[i].side, evs[i].old_state, evs[i].new_state, evs[i].time);
-		if (to_end && i + 1 < n)
+		if (--left > 0 && to_end)
 			continue;
 		if (wait_for_step(v, &to_end) < 0)
 			break;
 		view_draw(v);
 	}
 	if (v->fullscreen) {
-		printf("end of %s (%zu steps): any key quits", file, n);
+		printf("end of %s (%zu steps): any key quits", file, states_in(evs, n));
 		fflush(stdout);
 		screen_key(-1);
 	}
