@@ -71,6 +71,17 @@ teardown() {
 	grep -q ">connection 2 of 3: " "$out.2.svg"
 }
 
+@test "--ready FILE: made once tcpwatch watches; one it cannot make is a failure, exit 1" {
+	local ready=$BATS_TEST_TMPDIR/ready
+	start_watch --ready "$ready" -p 32000 --netns "$TCPLAB_NS"
+	wait_for 3 test -e "$ready"
+	stop_watch
+	run --separate-stderr "$TCPWATCH" --ready /no/such/dir/ready -p 32000 --netns "$TCPLAB_NS" --duration 5
+	[ "$status" -eq 1 ]
+	# shellcheck disable=SC2154 # run --separate-stderr sets it
+	[ "$stderr" = "tcpwatch: --ready /no/such/dir/ready: No such file or directory" ]
+}
+
 @test "--segments as text: a line per segment with its numbers" {
 	local out=$BATS_TEST_TMPDIR/out
 	start_watch --segments -p 32000 --netns "$TCPLAB_NS"

@@ -402,6 +402,8 @@ refused() {
 	done
 	refused 2 "$PROJECT/tcpwatch" --segments --summary
 	[ "$stderr" = "tcpwatch: --segments adds lines: not with --diagram, --summary, --leaks or --prometheus" ]
+	refused 2 "$PROJECT/tcpwatch" --ready ""
+	[ "$stderr" = "tcpwatch: --ready: which file?" ]
 }
 
 @test "bad input: tcpwatch --ladder of a recording without segments, or without that connection" {
