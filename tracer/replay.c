@@ -12,18 +12,25 @@
 
 #define LINE_MAX_LEN 4096
 
-/* The string value of "key" in line, unescaped into out; -1 if absent or not a string. */
-static int string_field(const char *line, const char *key, char *out, size_t outlen)
+/* Where the value of "key" begins in line; NULL if the line has no such key. */
+static const char *value_of(const char *line, const char *key)
 {
 	char pattern[32];
 	const char *p;
-	size_t n = 0;
 
 	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
 	p = strstr(line, pattern);
+	return p ? p + strlen(pattern) : NULL;
+}
+
+/* The string value of "key" in line, unescaped into out; -1 if absent or not a string. */
+static int string_field(const char *line, const char *key, char *out, size_t outlen)
+{
+	const char *p = value_of(line, key);
+	size_t n = 0;
+
 	if (p == NULL)
 		return -1;
-	p += strlen(pattern);
 	while (*p == ' ')
 		p++;
 	if (*p++ != '"')
@@ -40,15 +47,13 @@ static int string_field(const char *line, const char *key, char *out, size_t out
 
 static int number_field(const char *line, const char *key, double *out)
 {
-	char pattern[32], *end;
-	const char *p;
+	const char *p = value_of(line, key);
+	char *end;
 
-	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
-	p = strstr(line, pattern);
 	if (p == NULL)
 		return -1;
-	*out = strtod(p + strlen(pattern), &end);
-	return end == p + strlen(pattern) ? -1 : 0;
+	*out = strtod(p, &end);
+	return end == p ? -1 : 0;
 }
 
 static const char *known_side(const char *s)
@@ -76,14 +81,6 @@ static int kind_named(const char *name, enum replay_kind *kind)
 	return -1;
 }
 
-static int has_key(const char *line, const char *key)
-{
-	char pattern[32];
-
-	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
-	return strstr(line, pattern) != NULL;
-}
-
 /* A number that must be a whole one from 0 to max, if the line has it; -1 if it is another. */
 static int whole_field(const char *line, const char *key, double max, unsigned long *out, int *have)
 {
@@ -91,7 +88,7 @@ static int whole_field(const char *line, const char *key, double max, unsigned l
 
 	*have = number_field(line, key, &v) == 0;
 	if (!*have)
-		return has_key(line, key) ? -1 : 0;
+		return value_of(line, key) ? -1 : 0;
 	if (!(v >= 0 && v <= max) || v != (double)(unsigned long)v)
 		return -1;
 	*out = (unsigned long)v;
