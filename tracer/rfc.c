@@ -585,7 +585,8 @@ static const struct packet *action_of(const struct step_ctx *s, const struct arr
 			continue;
 		if (follows(p, s->seq, to_syn_sent) && fits_action(a, p))
 			return p;
-		if ((int32_t)(p->seq - s->seq->snd_nxt) >= 0)
+		/* stamped before the step and not its own: the last connection's, passed over */
+		if (p->ns >= s->ns && (int32_t)(p->seq - s->seq->snd_nxt) >= 0)
 			return NULL;
 	}
 	return NULL;
@@ -604,6 +605,15 @@ static const char *trigger_of(const struct step_ctx *s, const struct arrow *a, e
 		return "?"; /* a call the diagram has no arrow for (ss -K, say): the program is named */
 	if (s->how == BY_TIMER)
 		return a && strstr(a->event, "Timeout") ? a->event : "timeout";
+	/*
+	 * A bare ACK the step was matched to by its numbers, on an arrow the
+	 * kernel takes only when our SYN or FIN is acknowledged: it is that ACK,
+	 * though the SYN or FIN itself may be stamped after it (on one host's
+	 * veth the answer comes back within the clocks' slack).
+	 */
+	if (p != NULL && a != NULL && !(p->flags & (TCP_FL_SYN | TCP_FL_FIN | TCP_FL_RST)) &&
+	    strncmp(a->event, "rcv ACK of ", 11) == 0)
+		return a->event;
 	return p ? segment_name(s->c, p, 0, old_state) : "?";
 }
 
