@@ -232,9 +232,6 @@ trace_ends() {
 	fi
 }
 
-# Ready once its header is out, and still running (it ends at once if it cannot watch).
-trace_ready() { [[ -s $(trace_file) ]] && pid_alive "$TRACE_PID"; }
-
 # --netns for every host of the lab: tcpwatch shows this lab's steps only.
 watch_netns_args() {
 	local host
@@ -243,24 +240,40 @@ watch_netns_args() {
 	done
 }
 
-start_trace() {
-	local file parent=$BASHPID # taken here: in "cmd &" it would be the child's
-	file=$(trace_file)
+# start_watcher FILE ARGS...: tcpwatch ARGS on the server's port of every
+# host of the lab, into FILE (stderr: FILE.err), ending when we do; its pid
+# in WATCHER_PID; 0 once it watches (--ready).
+start_watcher() {
+	local file=$1 parent=$BASHPID ready # taken here: in "cmd &" it would be the child's
+	shift
+	ready=$(run_dir)/${file##*/}.ready
 	mkdir -p "$(run_dir)"
-	: >"$file"
+	rm -f "$ready"
 	# shellcheck disable=SC2046 # watch_netns_args prints words
-	"$(tcpwatch_bin)" --kernel --parent "$parent" -p "$SERVER_PORT" $(watch_netns_args) >"$file" 2>"$file.err" &
-	TRACE_PID=$!
-	wait_for 5 trace_ready || {
+	"$(tcpwatch_bin)" "$@" --parent "$parent" --ready "$ready" -p "$SERVER_PORT" $(watch_netns_args) \
+		>"$file" 2>"$file.err" &
+	WATCHER_PID=$!
+	wait_for 5 test -e "$ready" || {
 		warn "tcpwatch did not start: $(cat "$file.err")"
 		return 1
 	}
+	rm -f "$ready"
+}
+
+# stop_watcher PID: end it as a user would (SIGINT: it tells what it holds) and wait for it.
+stop_watcher() {
+	kill -INT "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+start_trace() {
+	start_watcher "$(trace_file)" --kernel || return 1
+	TRACE_PID=$WATCHER_PID
 }
 
 stop_trace() {
 	[[ -n $TRACE_PID ]] || return 0
-	kill -INT "$TRACE_PID" 2>/dev/null || true
-	wait "$TRACE_PID" 2>/dev/null || true
+	stop_watcher "$TRACE_PID"
 	TRACE_PID=
 }
 

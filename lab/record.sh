@@ -23,20 +23,9 @@ check_svg_file() {
 
 # start_record FILE.svg: tcpwatch recording every host of the lab into FILE.json.
 start_record() {
-	local svg=$1 json parent=$BASHPID ready
-	json=$(record_json "$svg")
-	ready=$(run_dir)/record.ready
-	mkdir -p "$(run_dir)"
-	rm -f "$ready"
-	# shellcheck disable=SC2046 # watch_netns_args prints words
-	"$(tcpwatch_bin)" --json --segments --parent "$parent" --ready "$ready" -p "$SERVER_PORT" \
-		$(watch_netns_args) >"$json" 2>"$json.err" &
-	RECORD_PID=$!
-	RECORD_SVG=$svg
-	wait_for 5 test -e "$ready" || {
-		warn "tcpwatch did not start: $(cat "$json.err")"
-		return 1
-	}
+	RECORD_SVG=$1
+	start_watcher "$(record_json "$1")" --json --segments || return 1
+	RECORD_PID=$WATCHER_PID
 }
 
 # stop_record: the recording ends (its last lines come 0.1 s late) and is drawn.
@@ -44,11 +33,10 @@ stop_record() {
 	local json
 	[[ -n $RECORD_PID ]] || return 0
 	sleep 0.2
-	kill -INT "$RECORD_PID" 2>/dev/null || true
-	wait "$RECORD_PID" 2>/dev/null || true
+	stop_watcher "$RECORD_PID"
 	RECORD_PID=
 	json=$(record_json "$RECORD_SVG")
-	rm -f "$json.err" "$(run_dir)/record.ready"
+	rm -f "$json.err"
 	if "$(tcpwatch_bin)" --ladder --replay "$json" >"$RECORD_SVG"; then
 		say "  ladder  $RECORD_SVG (from $json)"
 	else

@@ -487,8 +487,7 @@ static void on_segment(const struct packet *p, void *ctx)
 		.netns = w->ns[p->where].name,
 	};
 
-	if (!w->view)
-		render_note(stdout, w->opt->mode, &n);
+	render_note(stdout, w->opt->mode, &n); /* never with --diagram */
 }
 
 /* The kernel sent only what the filters let through. */
