@@ -12,7 +12,7 @@ PROGRAMS := server client tcpwatch
 TRACER   := tracer/tcpwatch.c tracer/table.c tracer/kernel.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
             tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c tracer/record.c \
-            tracer/summary.c tracer/summary_out.c tracer/owners.c tracer/ladder.c
+            tracer/summary.c tracer/summary_out.c tracer/owners.c tracer/ladder.c tracer/pcapng.c
 # The BPF half: compiled by clang for the BPF target, CO-RE against the
 # running kernel's BTF, embedded in tcpwatch as bpftool's skeleton.
 CLANG    ?= clang

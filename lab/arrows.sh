@@ -349,17 +349,16 @@ arrow_label() {
 		print $3 " / " $4 ($5 == "either" ? " (either end)" : " (usually the " $5 ")") }'
 }
 
-# walk KEY [SVG]: run one recipe and print its evidence; 0 when verified.
-# With SVG, the walk is also drawn as a ladder.
+# walk KEY [SVG [PCAP]]: run one recipe and print its evidence; 0 when
+# verified.  With SVG, the walk is also drawn as a ladder; with PCAP, its
+# segments are written there for Wireshark.
 walk() {
-	local key=$1 svg=${2:-} rc=0
+	local key=$1 svg=${2:-} pcap=${3:-} rc=0
 	read -r from to via <<<"$key"
 	say "arrow $from -> $to${via:+ (via $via)}: $(arrow_label "$from" "$to")"
 	read_expectations "${ARROW[$key]}"
 	reset_lab >/dev/null
-	if [[ -n $svg ]]; then
-		start_record "$svg" || return 1
-	fi
+	start_record "$svg" "$pcap" || return 1
 	start_trace || return 1
 	run_recipe "$key" "${ARROW[$key]}" || rc=1
 	stop_trace
@@ -392,14 +391,20 @@ arrow_list() {
 }
 
 cmd_arrow() {
-	local via='' ipv6=0 svg='' from to key
+	local via='' ipv6=0 svg='' pcap='' from to key
 	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		-6 | --ipv6) ipv6=1 ;;
 		--svg)
 			(($# >= 2)) || die_usage "arrow: --svg needs a FILE"
-			check_svg_file "$2"
+			check_out_file --svg "$2" .svg
 			svg=$2
+			shift
+			;;
+		--pcap)
+			(($# >= 2)) || die_usage "arrow: --pcap needs a FILE"
+			check_out_file --pcap "$2" .pcapng
+			pcap=$2
 			shift
 			;;
 		--via)
@@ -433,7 +438,7 @@ cmd_arrow() {
 		use_ipv6
 	fi
 	trap 'stop_trace; stop_record' EXIT
-	walk "$key" "$svg"
+	walk "$key" "$svg" "$pcap"
 }
 
 # The tour's tally.
@@ -441,10 +446,12 @@ declare -A TOUR_STATES=() TOUR_ARROWS=()
 TOUR_WALKS=0
 TOUR_FAILED=0
 
-# tour_arrow FROM TO SLOW [DIR]: every way of one arrow; tally what was
-# verified.  With DIR, each walk drawn in DIR/FROM-TO[-WAY].svg.
+# tour_arrow FROM TO SLOW [SVG_DIR [PCAP_DIR]]: every way of one arrow;
+# tally what was verified.  With SVG_DIR, each walk drawn in
+# SVG_DIR/FROM-TO[-WAY].svg; with PCAP_DIR, its segments in
+# PCAP_DIR/FROM-TO[-WAY].pcapng.
 tour_arrow() {
-	local from=$1 to=$2 slow=$3 dir=${4:-} key ok=1 svg='' way
+	local from=$1 to=$2 slow=$3 svg_dir=${4:-} pcap_dir=${5:-} key ok=1 svg='' pcap='' way
 	while read -r key; do
 		if [[ -n ${SLOW[$key]:-} ]] && ((!slow)); then
 			say "(skipped: $key takes a minute; tcplab tour --slow walks it)"
@@ -452,11 +459,10 @@ tour_arrow() {
 		fi
 		say
 		TOUR_WALKS=$((TOUR_WALKS + 1))
-		if [[ -n $dir ]]; then
-			read -r _ _ way <<<"$key"
-			svg=$dir/$from-$to${way:+-$way}.svg
-		fi
-		if walk "$key" "$svg"; then
+		read -r _ _ way <<<"$key"
+		[[ -z $svg_dir ]] || svg=$svg_dir/$from-$to${way:+-$way}.svg
+		[[ -z $pcap_dir ]] || pcap=$pcap_dir/$from-$to${way:+-$way}.pcapng
+		if walk "$key" "$svg" "$pcap"; then
 			TOUR_STATES[$from]=1
 			TOUR_STATES[$to]=1
 		else
@@ -478,14 +484,20 @@ tour_cleanup() {
 # `tcplab tour [--slow]`: every arrow in the table's (the diagram's) order,
 # in a lab of its own that goes away on every exit path.
 tour() {
-	local slow=0 two=0 ipv6=0 dir='' from to reachable started elapsed nstates narrows
+	local slow=0 two=0 ipv6=0 svg_dir='' pcap_dir='' from to reachable started elapsed nstates narrows
 	while (($# > 0)); do
 		case $1 in
 		--slow) slow=1 ;;
 		--svg)
 			(($# >= 2)) || die_usage "tour: --svg needs a DIR"
-			[[ -d $2 && -w $2 ]] || die_usage "tour: --svg $2: no folder we can write in"
-			dir=$2
+			check_out_dir tour --svg "$2"
+			svg_dir=$2
+			shift
+			;;
+		--pcap)
+			(($# >= 2)) || die_usage "tour: --pcap needs a DIR"
+			check_out_dir tour --pcap "$2"
+			pcap_dir=$2
 			shift
 			;;
 		--two-hosts) two=1 ;;
@@ -511,7 +523,7 @@ tour() {
 			say "arrow $from -> $to: not reachable on Linux: ${UNREACHABLE["$from $to"]}"
 			continue
 		fi
-		tour_arrow "$from" "$to" "$slow" "$dir"
+		tour_arrow "$from" "$to" "$slow" "$svg_dir" "$pcap_dir"
 	done < <(table_arrows)
 	elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	nstates=$(table_states | wc -l)

@@ -4,8 +4,10 @@
 
 LAB_TOOLS=(ip ss ifconfig iptables watch tmux)
 BUILD_TOOLS=(gcc make pkg-config clang bpftool)
-TEST_TOOLS=(bats shellcheck valgrind jq dot)
+TEST_TOOLS=(bats shellcheck valgrind jq dot tshark capinfos)
 PACKAGE_OF+=([shellcheck]=shellcheck [valgrind]=valgrind [jq]=jq [pkg-config]=pkg-config [dot]=graphviz [clang]=clang [bpftool]=bpftool)
+# tshark and capinfos (Wireshark's readers) read tcpwatch --pcap back in the tests.
+PACKAGE_OF+=([tshark]=tshark [capinfos]=tshark)
 # tcpwatch loads its BPF programs with this library (pkg-config name: package).
 declare -A LIBRARY_PACKAGE=([libbpf]=libbpf-dev)
 # The tests read tcpwatch --prometheus with a real parser of that format

@@ -86,13 +86,12 @@ recipe_rule_reason() {
 	done <<<"${RECIPE[$1]}"
 }
 
-# freeze STATE [SVG]: hold STATE; with SVG, the walk there drawn as a ladder.
+# freeze STATE [SVG [PCAP]]: hold STATE; with SVG, the walk there drawn as
+# a ladder; with PCAP, its segments written there for Wireshark.
 freeze() {
-	local state=$1 svg=${2:-} rc=0
+	local state=$1 svg=${2:-} pcap=${3:-} rc=0
 	reset_lab >/dev/null
-	if [[ -n $svg ]]; then
-		start_record "$svg" || return 1
-	fi
+	start_record "$svg" "$pcap" || return 1
 	run_recipe "$state" "${RECIPE[$state]}" || rc=1
 	if ((rc == 0)); then
 		say "evidence (ss -tan in lab '$TCPLAB_NS'):"
@@ -130,7 +129,7 @@ freeze_rules_only() {
 }
 
 cmd_freeze() {
-	local rules_only=0 apply=0 ipv6=0 svg='' name state
+	local rules_only=0 apply=0 ipv6=0 svg='' pcap='' name state
 	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		--rules-only) rules_only=1 ;;
@@ -138,8 +137,14 @@ cmd_freeze() {
 		-6 | --ipv6) ipv6=1 ;;
 		--svg)
 			(($# >= 2)) || die_usage "freeze: --svg needs a FILE"
-			check_svg_file "$2"
+			check_out_file --svg "$2" .svg
 			svg=$2
+			shift
+			;;
+		--pcap)
+			(($# >= 2)) || die_usage "freeze: --pcap needs a FILE"
+			check_out_file --pcap "$2" .pcapng
+			pcap=$2
 			shift
 			;;
 		*) die_usage "freeze: unknown option '$1'" ;;
@@ -148,7 +153,7 @@ cmd_freeze() {
 	done
 	(($# == 1)) || die_usage "freeze: which state? one of: $(table_states | cut -f1 | tr '\n' ' ')"
 	((apply == 0 || rules_only == 1)) || die_usage "freeze: --apply goes with --rules-only"
-	[[ -z $svg ]] || ((rules_only == 0)) || die_usage "freeze: --svg draws a walk, not --rules-only"
+	[[ -z $svg$pcap ]] || ((rules_only == 0)) || die_usage "freeze: --svg and --pcap record a walk, not --rules-only"
 	name=$1
 	state=$(state_name "$name") || die_usage "freeze: unknown state '$name'; the states are: $(table_states | cut -f1 | tr '\n' ' ')"
 	[[ -n ${RECIPE[$state]:-} ]] || die "freeze: no recipe for $state"
@@ -161,6 +166,6 @@ cmd_freeze() {
 		freeze_rules_only "$state" "$apply"
 	else
 		trap stop_record EXIT
-		freeze "$state" "$svg"
+		freeze "$state" "$svg" "$pcap"
 	fi
 }

@@ -212,10 +212,10 @@ ss_words() {
 	done
 }
 
-@test "the tour walks every arrow and counts them, and draws each walk (--svg)" {
-	local dir=$BATS_TEST_TMPDIR/ladders walks svg from to rfc
+@test "the tour walks every arrow and counts them, draws each walk (--svg) and writes its segments (--pcap)" {
+	local dir=$BATS_TEST_TMPDIR/ladders walks svg from to rfc cap
 	mkdir "$dir"
-	TCPLAB_NS=unused run -0 "$TCPLAB" tour --svg "$dir"
+	TCPLAB_NS=unused run -0 "$TCPLAB" tour --svg "$dir" --pcap "$dir"
 	[[ $output == *"tour: 11 of 11 states and 21 of 21 reachable arrows verified"* ]]
 	[[ $output == *"0 failed"* ]]
 	[[ $output == *"LISTEN -> SYN_SENT: not reachable on Linux"* ]]
@@ -228,6 +228,11 @@ ss_words() {
 		rfc=$("$TCPWATCH" --list-states | awk -F'\t' -v s="$to" '$1 == s { print $4 }')
 		"$PROJECT/tests/svgfacts.py" "$svg" | jq -e --arg to "$rfc" '[.connections[].states[]] | index($to) != null' >/dev/null ||
 			{ echo "$svg: no $rfc drawn for $from -> $to"; false; }
+	done
+	# a capture per walk, beside its picture, that says what the walk's recording says
+	[ "$(find "$dir" -name '*.pcapng' | wc -l)" -eq "$walks" ]
+	for cap in "$dir"/*.pcapng; do
+		"$PROJECT/tests/pcapagree.py" "$cap" "${cap%.pcapng}.json" >/dev/null || { echo "$cap"; false; }
 	done
 }
 

@@ -95,13 +95,22 @@ EOF
 	[[ $output == *"ip6tables -A INPUT -s 2001:db8::100 -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP"* ]]
 }
 
-@test "arrow -6 FIN_WAIT1 CLOSING: ss and the kernel's record on the twins' 4-tuple" {
-	run -0 "$TCPLAB" arrow -6 FIN_WAIT1 CLOSING
+@test "arrow -6 FIN_WAIT1 CLOSING: ss and the kernel's record on the twins' 4-tuple; --pcap writes its IPv6 segments" {
+	local cap=$BATS_TEST_TMPDIR/closing.pcapng facts
+	run -0 "$TCPLAB" arrow -6 --pcap "$cap" FIN_WAIT1 CLOSING
 	echo "$output"
 	[[ $output == *"  before  client: FIN-WAIT-1 $CLIENT6 $SERVER6"* ]]
 	[[ $output == *"  after   client: CLOSING $CLIENT6 $SERVER6"* ]]
 	[[ $output == *"  kernel  $CLIENT6 -> $SERVER6   FIN_WAIT1 -> CLOSING"* ]]
 	[[ $output == *"verified: FIN_WAIT1 -> CLOSING"* ]]
+	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$BATS_TEST_TMPDIR/closing.json"
+	facts=$output
+	echo "$facts"
+	jq -e '.packets >= 5 and .drops >= 1 and .steps >= 5' <<<"$facts"
+	run -0 --separate-stderr tshark -r "$cap" -T fields -E separator=' ' -e ipv6.src -e ipv6.dst
+	[ "$(sort -u <<<"$output" | wc -l)" -eq 2 ]
+	grep -qx "2001:db8::51 2001:db8::100" <<<"$output"
+	grep -qx "2001:db8::100 2001:db8::51" <<<"$output"
 }
 
 @test "the tour over IPv6 verifies every arrow, in a lab of its own that goes" {

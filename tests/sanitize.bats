@@ -46,15 +46,16 @@ keys_after() { sleep "$1"; echo k; }
 	grep -q ESTABLISHED "$dir/client.out"
 }
 
-@test "tcpwatch under ASan and UBSan: a live trace of a connection, every step, no report" {
+@test "tcpwatch under ASan and UBSan: a live trace of a connection, every step, its capture, no report" {
 	local out=$BATS_TEST_TMPDIR/out
-	TCPWATCH="$SAN/tcpwatch" start_watch --json -p 32000 --netns "$TCPLAB_NS"
+	TCPWATCH="$SAN/tcpwatch" start_watch --json -p 32000 --netns "$TCPLAB_NS" --pcap "$BATS_TEST_TMPDIR/run.pcapng"
 	one_connection
 	wait_for 5 grep -q '"old":"LISTEN","new":"CLOSED"' "$out"
 	stop_watch
 	cat "$out.err"
 	no_report "$out.err"
 	[ "$(jq -r 'select(.event == "state") | .old + ">" + .new' "$out" | wc -l)" -ge 9 ]
+	[ "$(capinfos -c -M "$BATS_TEST_TMPDIR/run.pcapng" | awk '/Number of packets/ { print $NF }')" -eq 7 ]
 	cp "$out" "$BATS_FILE_TMPDIR/run.json"
 }
 
@@ -97,10 +98,11 @@ keys_after() { sleep "$1"; echo k; }
 	done
 }
 
-@test "valgrind finds no error or leak in tcpwatch over a live trace" {
+@test "valgrind finds no error or leak in tcpwatch over a live trace and its capture" {
 	local out=$BATS_TEST_TMPDIR/out rc=0
 	valgrind --quiet --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		--suppressions="$PROJECT/tests/valgrind-bpf.supp" "$PROJECT/tcpwatch" --json -p 32000 --netns "$TCPLAB_NS" >"$out" 2>"$out.err" &
+		--suppressions="$PROJECT/tests/valgrind-bpf.supp" "$PROJECT/tcpwatch" --json -p 32000 --netns "$TCPLAB_NS" \
+		--pcap "$out.pcapng" >"$out" 2>"$out.err" &
 	watching "$!" "$out.err"
 	wait_for 30 attached "$WATCH_PID" # valgrind takes its time to start
 	one_connection

@@ -108,3 +108,26 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 	grep -q ">client</tspan> in $(client_ns)<" "$out.svg"
 	grep -q ">server</tspan> in $TCPLAB_NS<" "$out.svg"
 }
+
+@test "two hosts: --pcap: each host's copy on its own interface, the step that sent it on one, the step it caused on the other" {
+	local out=$BATS_TEST_TMPDIR/out cap=$BATS_TEST_TMPDIR/run.pcapng facts
+	record_connection --netns "$TCPLAB_NS" --netns "$(client_ns)" --pcap "$cap"
+	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$out"
+	facts=$output
+	echo "$facts"
+	jq -e --arg s "$TCPLAB_NS/eth0" --arg c "$(client_ns)/eth0" \
+		'.packets == 14 and .interfaces == ([$s, $c] | sort) and .steps == 14 and all(.comments[]; length == 1)' <<<"$facts"
+}
+
+@test "two hosts: tcplab freeze SYN_RECV --pcap: the client's copy of the SYN,ACK is dropped, the server's is not" {
+	local cap=$BATS_TEST_TMPDIR/synrecv.pcapng facts
+	run -0 "$TCPLAB" freeze --pcap "$cap" SYN_RECV
+	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$BATS_TEST_TMPDIR/synrecv.json"
+	facts=$output
+	echo "$facts"
+	jq -e '.drops >= 1' <<<"$facts"
+	run -0 --separate-stderr tshark -r "$cap" -T fields -e frame.interface_name -e frame.comment -Y 'tcp.flags == 0x012'
+	echo "$output"
+	[[ $output == *"$(client_ns)/eth0"*"dropped: NETFILTER_DROP"* ]]
+	[[ $(grep "^$TCPLAB_NS/eth0" <<<"$output") != *dropped* ]]
+}

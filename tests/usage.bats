@@ -181,19 +181,29 @@ refused() {
 	[ "$stderr" = "tcplab: freeze: --apply goes with --rules-only" ]
 }
 
-@test "bad input: tcplab freeze, arrow and tour --svg without a file, not an .svg, or where nothing can be written" {
+@test "bad input: tcplab freeze, arrow and tour --svg and --pcap without a file, misnamed, or where nothing can be written" {
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg
 	[ "$stderr" = "tcplab: freeze: --svg needs a FILE" ]
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg "$BATS_TEST_TMPDIR/x.png" SYN_SENT
-	[ "$stderr" = "tcplab: --svg $BATS_TEST_TMPDIR/x.png: the picture's name ends in .svg" ]
+	[ "$stderr" = "tcplab: --svg $BATS_TEST_TMPDIR/x.png: the file's name ends in .svg" ]
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --svg /no/such/dir/x.svg SYN_SENT
 	[ "$stderr" = "tcplab: --svg /no/such/dir/x.svg: cannot write in '/no/such/dir'" ]
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --rules-only --svg "$BATS_TEST_TMPDIR/x.svg" SYN_SENT
-	[ "$stderr" = "tcplab: freeze: --svg draws a walk, not --rules-only" ]
+	[ "$stderr" = "tcplab: freeze: --svg and --pcap record a walk, not --rules-only" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --rules-only --pcap "$BATS_TEST_TMPDIR/x.pcapng" SYN_SENT
+	[ "$stderr" = "tcplab: freeze: --svg and --pcap record a walk, not --rules-only" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" freeze --pcap
+	[ "$stderr" = "tcplab: freeze: --pcap needs a FILE" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --pcap "$BATS_TEST_TMPDIR/x.pcap" FIN_WAIT1 CLOSING
+	[ "$stderr" = "tcplab: --pcap $BATS_TEST_TMPDIR/x.pcap: the file's name ends in .pcapng" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --pcap /no/such/dir/x.pcapng FIN_WAIT1 CLOSING
+	[ "$stderr" = "tcplab: --pcap /no/such/dir/x.pcapng: cannot write in '/no/such/dir'" ]
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" arrow --svg "" FIN_WAIT1 CLOSING
 	[ "$stderr" = "tcplab: --svg: which file?" ]
 	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" tour --svg /no/such/dir
 	[ "$stderr" = "tcplab: tour: --svg /no/such/dir: no folder we can write in" ]
+	TCPLAB_NS=tl-down-$$ refused 2 "$TCPLAB" tour --pcap "$BATS_TEST_TMPDIR/x.pcapng"
+	[ "$stderr" = "tcplab: tour: --pcap $BATS_TEST_TMPDIR/x.pcapng: no folder we can write in" ]
 }
 
 @test "bad input: tcplab arrow from an unknown state, lab down" {
@@ -383,6 +393,19 @@ refused() {
 @test "bad input: tcpwatch --replay of a directory" {
 	refused 2 "$PROJECT/tcpwatch" --diagram --replay "$BATS_TEST_TMPDIR"
 	[[ $stderr == "tcpwatch: $BATS_TEST_TMPDIR: read error"* ]]
+}
+
+@test "bad input: tcpwatch --pcap without a file, beside a summary or a replay, or where it cannot be made" {
+	refused 2 "$PROJECT/tcpwatch" --pcap ""
+	[ "$stderr" = "tcpwatch: --pcap: which file?" ]
+	for other in --summary "--leaks 5" "--diagram --replay $BATS_TEST_TMPDIR/x.json"; do
+		# shellcheck disable=SC2086 # the options are words
+		refused 2 "$PROJECT/tcpwatch" --pcap "$BATS_TEST_TMPDIR/x.pcapng" $other
+		[ "$stderr" = "tcpwatch: --pcap writes the segments of a watch: not with --replay, --summary, --leaks or --prometheus" ]
+	done
+	run --separate-stderr "$PROJECT/tcpwatch" --pcap /no/such/dir/x.pcapng --duration 5
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcpwatch: --pcap /no/such/dir/x.pcapng: No such file or directory" ]
 }
 
 @test "bad input: tcpwatch --replay without --diagram or --ladder, and the ladder's options out of place" {

@@ -6,6 +6,7 @@
  * time stamp there, and we walk the blocks it hands over - no system call
  * and no copy per segment.
  */
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -13,6 +14,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -26,7 +28,6 @@
 #include "packets.h"
 
 #define MAX_NS 8
-#define SNAPLEN 128			/* headers only: the filter cuts the rest */
 #define BLOCK_SIZE (256u << 10)		/* about 1000 segments a block */
 #define BLOCKS 32			/* 8 MiB: 40k segments, 120 ms at 330k segments/s */
 #define FRAME_SIZE 256			/* V3 packs frames by their size; this only sizes the request */
@@ -47,13 +48,14 @@ struct capture {
 	int64_t real_minus_mono; /* to put the kernel's stamps on the tracepoint's clock */
 	int64_t offset_taken;	/* when, CLOCK_MONOTONIC */
 	unsigned long long drops;
+	uint64_t next_id;	/* the number of the next segment */
 };
 
 /*
  * The classic BPF program each socket runs on every frame, built for what
  * is watched: TCP over IPv4 and IPv6 (no extension headers), the first
- * SNAPLEN bytes; with a family, only that one; with a port, only segments
- * from or to it, so that another port's traffic is never copied to us.
+ * CAPTURE_SNAPLEN bytes; with a family, only that one; with a port, only
+ * segments from or to it, so that another port's traffic is never copied to us.
  * On lo (ifindex 1 in every namespace) each segment passes out and in:
  * only the incoming copy.  Jumps name labels, resolved once it is built.
  */
@@ -137,7 +139,7 @@ static void build_filter(struct filter *f, int family, int port)
 	jeq(f, IPPROTO_TCP, L_NEXT, L_DROP);
 	port_is(f, port, BPF_ABS, 14 + 40);
 	f->at[L_KEEP] = f->n;
-	stmt(f, BPF_RET | BPF_K, SNAPLEN);
+	stmt(f, BPF_RET | BPF_K, CAPTURE_SNAPLEN);
 	f->at[L_DROP] = f->n;
 	stmt(f, BPF_RET | BPF_K, 0);
 	link_jumps(f);
@@ -302,14 +304,23 @@ int packet_parse(const uint8_t *f, size_t n, struct packet *p)
 /* One segment of namespace i's ring, to fn. */
 static void deliver(struct capture *c, int i, const struct tpacket3_hdr *h, packet_fn *fn, void *ctx)
 {
+	const struct sockaddr_ll *from = (const void *)((const uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+	struct frame f = {
+		.bytes = (const uint8_t *)h + h->tp_mac,
+		.caplen = h->tp_snaplen,
+		.len = h->tp_len,
+		.real_ns = (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec,
+		.ifindex = from->sll_ifindex,
+	};
 	struct packet p;
 
 	memset(&p, 0, sizeof(p));
-	if (packet_parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, &p) < 0)
+	if (packet_parse(f.bytes, f.caplen, &p) < 0)
 		return;
-	p.ns = (uint64_t)((int64_t)h->tp_sec * 1000000000 + h->tp_nsec - c->real_minus_mono);
+	p.ns = (uint64_t)((int64_t)f.real_ns - c->real_minus_mono);
 	p.where = i;
-	fn(&p, ctx);
+	p.id = ++c->next_id;
+	fn(&p, &f, ctx);
 }
 
 /* Every block namespace i's kernel has handed over, read and given back. */
@@ -353,6 +364,17 @@ int capture_pollfds(const struct capture *c, struct pollfd *out, int max)
 	for (int i = 0; i < c->n && n < max; i++)
 		out[n++] = (struct pollfd){ .fd = c->ring[i].fd, .events = POLLIN };
 	return n;
+}
+
+int capture_ifname(const struct capture *c, int where, int ifindex, char *name, size_t len)
+{
+	struct ifreq ifr = { .ifr_ifindex = ifindex };
+
+	/* a socket's ioctl asks its own namespace */
+	if (where < 0 || where >= c->n || ioctl(c->ring[where].fd, SIOCGIFNAME, &ifr) < 0)
+		return -1;
+	snprintf(name, len, "%.*s", (int)sizeof(ifr.ifr_name), ifr.ifr_name);
+	return 0;
 }
 
 unsigned long long capture_drops(struct capture *c)

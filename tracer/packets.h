@@ -12,6 +12,8 @@
 
 enum { TCP_FL_FIN = 0x01, TCP_FL_SYN = 0x02, TCP_FL_RST = 0x04, TCP_FL_ACK = 0x10 };
 
+#define CAPTURE_SNAPLEN 128	/* the bytes of a segment kept: its headers; the filter cuts the rest */
+
 struct packet {
 	uint64_t ns;		/* CLOCK_MONOTONIC */
 	int family;
@@ -22,6 +24,15 @@ struct packet {
 	uint16_t len;		/* payload bytes */
 	int where;		/* which watched namespace */
 	uint8_t booked;		/* rfc.c's: already handed to its receiver, ahead of its time */
+	uint64_t id;		/* the capture's number for it, from 1 */
+};
+
+/* A segment's frame as the kernel captured it; valid only during the call. */
+struct frame {
+	const uint8_t *bytes;
+	uint32_t caplen, len;	/* the bytes here (at most CAPTURE_SNAPLEN), the frame's on the wire */
+	uint64_t real_ns;	/* the kernel's stamp, CLOCK_REALTIME */
+	int ifindex;		/* the interface, in its namespace */
 };
 
 /*
@@ -33,7 +44,7 @@ int packet_parse(const uint8_t *frame, size_t n, struct packet *p);
 
 struct capture;
 
-typedef void packet_fn(const struct packet *p, void *ctx);
+typedef void packet_fn(const struct packet *p, const struct frame *f, void *ctx);
 
 /*
  * Capture in each of the n namespaces (names[i], "" for our own) the TCP
@@ -45,6 +56,8 @@ struct capture *capture_open(const char *const *names, int n, int family, int po
 void capture_read(struct capture *c, packet_fn *fn, void *ctx);
 /* Up to max descriptors to poll() for new segments (a block handed over); how many. */
 int capture_pollfds(const struct capture *c, struct pollfd *out, int max);
+/* The name of interface ifindex of watched namespace where into name; -1 if it is gone. */
+int capture_ifname(const struct capture *c, int where, int ifindex, char *name, size_t len);
 /* Segments the kernel could not queue for us. */
 unsigned long long capture_drops(struct capture *c);
 void capture_close(struct capture *c);

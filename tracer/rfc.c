@@ -636,16 +636,13 @@ static void emit(struct step_ctx *s, enum lab_state old_state, enum lab_state ne
 	st.new_state = lab_state_name(new_state);
 	st.ns_in_old = c->since && s->ns >= c->since ? (int64_t)(s->ns - c->since) : -1;
 	st.trigger = trigger_of(s, a, old_state);
-	if (s->cause != NULL && strncmp(st.trigger, "rcv ", 4) == 0) {
-		st.has_cause = 1;
-		st.cause_seq = s->cause->seq;
-	}
+	if (s->cause != NULL && strncmp(st.trigger, "rcv ", 4) == 0)
+		st.cause = s->cause;
 	if (s->seq != NULL)
 		sent = s->r->cfg.kernel_only ? NULL : action_of(s, a, new_state == LAB_SYN_SENT);
 	if (sent != NULL) {
 		st.action = segment_name(c, sent, 1, old_state);
-		st.has_sent = 1;
-		st.sent_seq = sent->seq;
+		st.sent = sent;
 	} else {
 		st.action = a && strncmp(a->action, "snd", 3) != 0 ? a->action : "x";
 	}

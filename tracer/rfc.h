@@ -27,8 +27,8 @@ struct rfc_step {
 	const char *linux_detail; /* what Linux did underneath, for -v; "" for none */
 	int pid;		/* the task whose system call made the step; 0: the kernel on its own */
 	const char *comm;	/* that task's name; NULL with pid 0 */
-	int has_cause, has_sent; /* the trigger, the action: a segment, found by its numbers */
-	uint32_t cause_seq, sent_seq; /* that segment's sequence number */
+	/* the trigger, the action: a segment, found by its numbers; NULL: none (valid during the call) */
+	const struct packet *cause, *sent;
 };
 
 typedef void rfc_fn(const struct rfc_step *s, void *ctx);

@@ -33,6 +33,7 @@
 #include "ladder.h"
 #include "netns.h"
 #include "packets.h"
+#include "pcapng.h"
 #include "render.h"
 #include "rfc.h"
 #include "table.h"
@@ -47,6 +48,13 @@
 #define MAX_NETNS 8
 #define OUT_BUFFER (1 << 20)
 #define ENDPOINT_CACHE 256
+/*
+ * --pcap: a segment is written once it is this old.  By then every step
+ * that can name it is told: steps are told 0.1 s late, and a step names the
+ * segment that caused it (stamped before it, or within the clocks' slack)
+ * and the one it sent (at most 60 ms after it).
+ */
+#define PCAP_HOLD_NS 300000000ull
 
 enum { EXIT_LOST = 3 };
 
@@ -68,6 +76,7 @@ struct options {
 	int ladder;		/* --ladder: a --replay drawn as a sequence diagram */
 	long conn;		/* --conn N: only the ladder of the N-th connection; 0: all */
 	const char *ready;	/* --ready FILE: made once watching */
+	const char *pcap;	/* --pcap FILE: the segments for Wireshark */
 	const char *netns[MAX_NETNS]; /* --netns; none: our own */
 	int nnetns;
 	int all_netns;		/* --all-netns */
@@ -110,6 +119,7 @@ struct watch {
 	struct capture *capture;
 	struct kernel *kernel;	/* for the names of the kernel's reasons */
 	struct summary *summary; /* --summary, --leaks: steps go there, not out */
+	struct pcap *pcap;	/* --pcap */
 	uint64_t next_tick;	/* the summary's next dump */
 	uint64_t start_ns;
 	long printed;
@@ -124,7 +134,7 @@ static void usage(FILE *out)
 		"usage: tcpwatch [--netns NAME... | --all-netns] [-p PORT] [-a ADDR] [-4|-6]\n"
 		"                [--server ADDR:PORT] [--json | --diagram] [--segments]\n"
 		"                [-v | --kernel] [-c COUNT] [--duration SECONDS] [--parent PID]\n"
-		"                [--ready FILE]\n"
+		"                [--pcap FILE] [--ready FILE]\n"
 		"       tcpwatch --summary | --leaks S | --prometheus FILE (one or more)\n"
 		"                [--once | --duration S] [--interval S]\n"
 		"                [--json] [--netns NAME... | --all-netns] [-p PORT] [-a ADDR]\n"
@@ -172,7 +182,16 @@ static void usage(FILE *out)
 		"      --segments         also a line per segment seen, in time order:\n"
 		"                         TIME SIDE seen FLAGS SRC -> DST seq S ack A len N\n"
 		"                         (SIDE: the sender's; --json: event segment, seq,\n"
-		"                         ack, len; each namespace that saw it tells it)\n"
+		"                         ack, len; each namespace that saw it tells it)\n",
+		DEFAULT_SERVER, DEFAULT_SERVER6);
+	fprintf(out,
+		"      --pcap FILE        also write the segments seen to FILE as pcapng\n"
+		"                         (Wireshark, tshark): an interface per namespace\n"
+		"                         and interface, the kernel's stamps (ns), the\n"
+		"                         headers; on each segment a comment for each step\n"
+		"                         it caused or was sent by ('client SYN_SENT ->\n"
+		"                         ESTABLISHED (rcv SYN,ACK / snd ACK)') and for its\n"
+		"                         drop ('dropped: NETFILTER_DROP')\n"
 		"      --diagram          draw the state diagram instead: the server's state\n"
 		"                         blue [S], the client's red [C], the last arrow\n"
 		"                         bold (plain: '*'); full-screen on a terminal of\n"
@@ -207,7 +226,7 @@ static void usage(FILE *out)
 		"                         end, reachable on Linux, drawn in the RFC figure\n"
 		"  -h, --help             show this help\n"
 		"\n",
-		DEFAULT_SERVER, DEFAULT_SERVER6, DIAGRAM_COLS, DIAGRAM_ROWS);
+		DIAGRAM_COLS, DIAGRAM_ROWS);
 	fprintf(out,
 		"SUMMARY\n"
 		"      --summary          instead of the steps, each interval and namespace:\n"
@@ -243,8 +262,8 @@ static void usage(FILE *out)
 		"Colours (server blue, client red) only on a terminal and without NO_COLOR.\n"
 		"Exit status: 0 done, 1 failed (the output could not be written, say), 2 bad\n"
 		"usage (a --replay FILE that is no recording too), not root or no such\n"
-		"namespace, 3 the kernel dropped steps or segments or skipped its programs\n"
-		"(said on stderr).\n"
+		"namespace, 3 the kernel dropped steps or segments or skipped its programs,\n"
+		"or --pcap had to leave segments out (said on stderr).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo ./tcpwatch --netns tcplab -p 32000\n"
@@ -253,6 +272,7 @@ static void usage(FILE *out)
 		"  ./tcpwatch --diagram --replay run.json\n"
 		"  sudo ./tcpwatch --netns tcplab --json --segments -p 32000 > run.json\n"
 		"  ./tcpwatch --ladder --replay run.json > run.svg\n"
+		"  sudo ./tcpwatch --netns tcplab -p 32000 --pcap run.pcapng\n"
 		"  ./tcpwatch --list-arrows | awk -F'\\t' '$6 == \"no\"'\n");
 }
 
@@ -395,6 +415,19 @@ static const char *endpoint_text(struct endpoint_cache *cache, int family, const
 	return cache->slot[h].text;
 }
 
+/* --pcap: the step named on the segments that caused it and that it sent. */
+static void pcap_step(struct watch *w, const struct transition *t, const struct rfc_step *st)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%s %s -> %s (%s / %s)", strcmp(t->side, "-") ? t->side : t->local,
+		 t->old_state, t->new_state, t->trigger, t->action);
+	if (st->cause)
+		pcap_comment(w->pcap, st->cause->id, text);
+	if (st->sent)
+		pcap_comment(w->pcap, st->sent->id, text);
+}
+
 /* One RFC-level step, out as a line, a JSON object or a new frame of the diagram. */
 static void on_step(const struct rfc_step *st, void *ctx)
 {
@@ -421,10 +454,12 @@ static void on_step(const struct rfc_step *st, void *ctx)
 	t.netns = w->ns[st->where].name;
 	t.pid = st->pid;
 	t.comm = st->comm;
-	t.has_cause = st->has_cause;
-	t.cause_seq = st->cause_seq;
-	t.has_sent = st->has_sent;
-	t.sent_seq = st->sent_seq;
+	t.has_cause = st->cause != NULL;
+	t.cause_seq = st->cause ? st->cause->seq : 0;
+	t.has_sent = st->sent != NULL;
+	t.sent_seq = st->sent ? st->sent->seq : 0;
+	if (w->pcap)
+		pcap_step(w, &t, st);
 	if (w->view)
 		view_step(w->view, t.side, t.old_state, t.new_state, (double)t.time_ns / 1e6);
 	else
@@ -465,14 +500,15 @@ static void on_note(const struct tcp_event *ev, int where, void *ctx)
 		return;
 	if (ev->kind == KIND_DROP || ev->kind == KIND_RESET_SENT)
 		n.reason = kernel_reason(w->kernel, ev->kind == KIND_RESET_SENT, ev->seg.reason);
+	if (ev->kind == KIND_DROP && w->pcap)
+		pcap_drop(w->pcap, ev, where, n.reason);
 	if (!w->view)
 		render_note(stdout, w->opt->mode, &n);
 }
 
-/* --segments: a segment of the wire as a line of its own, in time order with the steps. */
-static void on_segment(const struct packet *p, void *ctx)
+/* --segments: a segment of the wire as a line of its own. */
+static void tell_segment(struct watch *w, const struct packet *p)
 {
-	struct watch *w = ctx;
 	struct note n = {
 		.time_ns = p->ns > w->start_ns ? p->ns - w->start_ns : 0,
 		.event = "segment",
@@ -490,6 +526,17 @@ static void on_segment(const struct packet *p, void *ctx)
 	render_note(stdout, w->opt->mode, &n); /* never with --diagram */
 }
 
+/* A segment of the wire, in time order with the steps: --segments' line, --pcap's order. */
+static void on_segment(const struct packet *p, void *ctx)
+{
+	struct watch *w = ctx;
+
+	if (w->pcap)
+		pcap_order(w->pcap, p);
+	if (w->opt->segments)
+		tell_segment(w, p);
+}
+
 /* The kernel sent only what the filters let through. */
 static void on_event(const struct tcp_event *ev, void *ctx)
 {
@@ -498,12 +545,15 @@ static void on_event(const struct tcp_event *ev, void *ctx)
 	rfc_kernel(w->rfc, ev);
 }
 
-static void on_packet(const struct packet *p, void *ctx)
+static void on_packet(const struct packet *p, const struct frame *f, void *ctx)
 {
 	struct watch *w = ctx;
 
-	if (wanted(w->opt, p->family, p->src, p->sport, p->dst, p->dport))
-		rfc_packet(w->rfc, p);
+	if (!wanted(w->opt, p->family, p->src, p->sport, p->dst, p->dport))
+		return;
+	rfc_packet(w->rfc, p);
+	if (w->pcap)
+		pcap_keep(w->pcap, p, f);
 }
 
 static enum render_mode text_mode(void)
@@ -551,6 +601,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		{ "ladder", no_argument, NULL, 'X' },
 		{ "conn", required_argument, NULL, 'n' },
 		{ "ready", required_argument, NULL, 'y' },
+		{ "pcap", required_argument, NULL, 'w' },
 		{ "replay", required_argument, NULL, 'R' },
 		{ "to-end", no_argument, NULL, 'E' },
 		{ "color", no_argument, NULL, 'C' },
@@ -628,6 +679,11 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			if (*optarg == '\0')
 				errx(EXIT_USAGE, "--ready: which file?");
 			opt->ready = optarg;
+			break;
+		case 'w':
+			if (*optarg == '\0')
+				errx(EXIT_USAGE, "--pcap: which file?");
+			opt->pcap = optarg;
 			break;
 		case 'n':
 			opt->conn = parse_count(optarg);
@@ -721,6 +777,8 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 		errx(EXIT_USAGE, "--to-end goes with --diagram");
 	if (opt->segments && (opt->diagram || summarising(opt)))
 		errx(EXIT_USAGE, "--segments adds lines: not with --diagram, --summary, --leaks or --prometheus");
+	if (opt->pcap && (opt->replay || summarising(opt)))
+		errx(EXIT_USAGE, "--pcap writes the segments of a watch: not with --replay, --summary, --leaks or --prometheus");
 	check_summary_options(opt);
 	opt->mode = json ? RENDER_JSON : text_mode();
 }
@@ -747,12 +805,19 @@ static int live_keys(struct view *v)
 /* One round: the kernel's steps, the wire, then what is old enough to tell; -1 on a failure. */
 static int read_round(struct kernel *k, struct watch *w, int all)
 {
+	uint64_t now;
+
 	if (kernel_drain(k, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
 		warn("reading the BPF ring buffer");
 		return -1;
 	}
 	capture_read(w->capture, on_packet, w);
-	rfc_flush(w->rfc, mono_ns(), all);
+	now = mono_ns();
+	rfc_flush(w->rfc, now, all);
+	if (w->pcap && pcap_write(w->pcap, all ? UINT64_MAX : now - PCAP_HOLD_NS) < 0) {
+		warn("--pcap %s", w->opt->pcap);
+		return -1;
+	}
 	return flush_stdout(); /* once a round: each line out within 10 ms, not a write each */
 }
 
@@ -760,6 +825,7 @@ static int read_round(struct kernel *k, struct watch *w, int all)
 static int report_loss(struct kernel *k, struct watch *w)
 {
 	unsigned long long lost = kernel_lost(k), skipped = kernel_skipped(k), missed = capture_drops(w->capture);
+	unsigned long long unwritten = w->pcap ? pcap_missed(w->pcap) : 0;
 
 	if (lost)
 		warnx("the kernel had no room for %llu step(s): the transitions above are incomplete", lost);
@@ -770,7 +836,10 @@ static int report_loss(struct kernel *k, struct watch *w)
 	if (missed)
 		warnx("the kernel dropped %llu segment(s) before we read them: some triggers and actions may be wrong",
 		      missed);
-	return lost || skipped || missed ? EXIT_LOST : 0;
+	if (unwritten)
+		warnx("--pcap %s: %llu segment(s) left out: more were waiting for their steps than it holds",
+		      w->opt->pcap, unwritten);
+	return lost || skipped || missed || unwritten ? EXIT_LOST : 0;
 }
 
 static int tell_summary(struct summary *s, uint64_t now, const struct options *opt)
@@ -1017,6 +1086,27 @@ static int summary_once(const struct options *opt)
 	return flush_stdout() < 0 ? 1 : status;
 }
 
+static int ifname_of(int where, int ifindex, char *name, size_t len, void *ctx)
+{
+	const struct watch *w = ctx;
+
+	return capture_ifname(w->capture, where, ifindex, name, len);
+}
+
+/* --pcap FILE: made now, its header written. */
+static void open_pcap(struct watch *w)
+{
+	const char *names[MAX_NETNS];
+	struct pcap_config pc = { w->opt->pcap, names, w->nns, ifname_of, w };
+	char err[256];
+
+	for (int i = 0; i < w->nns; i++)
+		names[i] = w->ns[i].name;
+	w->pcap = pcap_open(&pc, err, sizeof(err));
+	if (w->pcap == NULL)
+		errx(1, "%s", err);
+}
+
 static int watch(const struct options *opt)
 {
 	struct watch w = { .opt = opt };
@@ -1040,7 +1130,9 @@ static int watch(const struct options *opt)
 		     w.nns, MAX_NETNS);
 	open_namespaces(&w, inode, diag_fd, 1);
 	cfg.nwhere = w.nns;
-	cfg.segment = opt->segments ? on_segment : NULL;
+	cfg.segment = opt->segments || opt->pcap ? on_segment : NULL;
+	if (opt->pcap)
+		open_pcap(&w);
 	w.rfc = rfc_new(&cfg);
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
@@ -1063,6 +1155,10 @@ static int watch(const struct options *opt)
 		setvbuf(stdout, out_buffer, _IOFBF, sizeof(out_buffer));
 	}
 	status = watch_loop(k, &w);
+	if (pcap_close(w.pcap) < 0) {
+		warn("--pcap %s", opt->pcap);
+		status = 1;
+	}
 	if (w.view)
 		view_close(w.view);
 	kernel_close(k);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# tcpwatch --pcap: the watched segments as pcapng, read back with tshark and
+# capinfos (Wireshark's own readers) and held against the --json --segments
+# recording of the same run (tests/pcapagree.py).
+
+load helper
+
+setup_file() { file_lab_up; }
+
+teardown_file() { file_lab_down; }
+
+teardown() {
+	"$TCPLAB" reset >/dev/null
+	end_watch
+}
+
+# agree PCAP JSON: what the capture says, once it agrees with the recording.
+agree() {
+	run -0 "$PROJECT/tests/pcapagree.py" "$1" "$2"
+	echo "$output"
+}
+
+@test "one connection: pcapng with nanosecond stamps, a packet per segment, each step commented on its segments" {
+	local out=$BATS_TEST_TMPDIR/out cap=$BATS_TEST_TMPDIR/run.pcapng facts first
+	record_connection --netns "$TCPLAB_NS" --pcap "$cap"
+	run -0 capinfos "$cap"
+	echo "$output"
+	[[ $output == *"File type:"*"pcapng"* && $output == *"Number of interfaces in file: 1"* ]]
+	[[ $output == *"Name = $TCPLAB_NS/lo"* && $output == *"Time precision = nanoseconds (9)"* ]]
+	# the kernel's own stamps, on the wall clock
+	first=$(tshark -r "$cap" -c 1 -T fields -e frame.time_epoch 2>/dev/null)
+	[[ $first =~ ^[0-9]+\.[0-9]{9}$ ]]
+	awk -v t="$first" -v now="$(date +%s.%N)" 'BEGIN { exit !(t > now - 60 && t <= now) }'
+	facts=$(agree "$cap" "$out")
+	# lo: each of the 7 segments once; every one both sent by a step and the cause of one
+	jq -e '.packets == 7 and .interfaces == ["'"$TCPLAB_NS"'/lo"] and .steps == 14 and .drops == 0
+		and all(.comments[]; length == 2)' <<<"$facts"
+	jq -e '.comments[0] == ["client CLOSED -> SYN_SENT (active OPEN / snd SYN)",
+		"server LISTEN -> SYN_RECV (rcv SYN / snd SYN,ACK)"]' <<<"$facts"
+	jq -e '.comments[1][1] == "client SYN_SENT -> ESTABLISHED (rcv SYN,ACK / snd ACK)"' <<<"$facts"
+}
+
+@test "tcplab freeze SYN_SENT --pcap: every copy of the SYN commented with its drop and the netfilter reason" {
+	local cap=$BATS_TEST_TMPDIR/syn.pcapng facts drops
+	run -0 "$TCPLAB" freeze --pcap "$cap" SYN_SENT
+	[[ $output == *"capture $cap (pcapng, "*"recording $BATS_TEST_TMPDIR/syn.json)"* ]]
+	# the freeze recorded only the walk there; the SYN's first retransmission comes 1 s on
+	start_watch --json --segments -p 32000 --netns "$TCPLAB_NS" --pcap "$cap.more.pcapng"
+	wait_for 5 grep -q '"event":"retransmit".*"segment":"SYN"' "$BATS_TEST_TMPDIR/out"
+	sleep 0.3
+	stop_watch
+	for run in "$cap $BATS_TEST_TMPDIR/syn.json" "$cap.more.pcapng $BATS_TEST_TMPDIR/out"; do
+		read -r pcap json <<<"$run"
+		facts=$(agree "$pcap" "$json")
+		drops=$(jq -s 'map(select(.event == "drop")) | length' "$json")
+		((drops >= 1))
+		jq -e --argjson n "$drops" '.drops == $n and .packets == $n
+			and all(.comments[]; index("dropped: NETFILTER_DROP") != null)' <<<"$facts"
+	done
+}
