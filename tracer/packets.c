@@ -33,8 +33,6 @@
 #define FRAME_SIZE 256			/* V3 packs frames by their size; this only sizes the request */
 #define OFFSET_TRIES 16
 #define OFFSET_EVERY_NS 1000000000	/* the clocks' difference, taken again this often */
-#define RETIRE_MS 20			/* a block not yet full is handed over after this: 0.64 s of
-					   them, for a watcher a busy machine keeps off the CPU */
 
 struct ring {
 	int fd;
@@ -190,7 +188,7 @@ static int map_ring(struct ring *rg, char *err, size_t errlen)
 		.tp_block_nr = BLOCKS,
 		.tp_frame_size = FRAME_SIZE,
 		.tp_frame_nr = BLOCK_SIZE / FRAME_SIZE * BLOCKS,
-		.tp_retire_blk_tov = RETIRE_MS,
+		.tp_retire_blk_tov = CAPTURE_RETIRE_MS,
 	};
 	void *map;
 

@@ -13,6 +13,12 @@
 enum { TCP_FL_FIN = 0x01, TCP_FL_SYN = 0x02, TCP_FL_RST = 0x04, TCP_FL_ACK = 0x10 };
 
 #define CAPTURE_SNAPLEN 128	/* the bytes of a segment kept: its headers; the filter cuts the rest */
+/*
+ * A block of the ring not yet full is handed over this long after its first
+ * segment (32 blocks: 0.64 s of them, for a watcher a busy machine keeps off
+ * the CPU); a watcher that ends waits this long for the last segments.
+ */
+#define CAPTURE_RETIRE_MS 20
 
 struct packet {
 	uint64_t ns;		/* CLOCK_MONOTONIC */

@@ -928,6 +928,8 @@ static int watch_loop(struct kernel *k, struct watch *w)
 		nanosleep(&pause, NULL);
 		wait_for_work(k, w, deadline);
 	}
+	/* the last segments: the kernel hands over a block not yet full only so late */
+	nanosleep(&(struct timespec){ 0, (CAPTURE_RETIRE_MS + 5) * 1000000L }, NULL);
 	if (read_round(k, w, 1) < 0)
 		return 1;
 	return report_loss(k, w);
