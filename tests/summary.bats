@@ -150,6 +150,9 @@ end_leaky() {
 	[[ $(readlink "/proc/$pid/ns/net") != $(readlink "/run/netns/$TCPLAB_NS") ]]
 	run -0 "$TCPWATCH" --netns "$TCPLAB_NS" --summary --once --json
 	[ "$(jq -c '.owners[0]' <<<"$output")" = "{\"pid\":$pid,\"comm\":\"leaky\",\"states\":{\"LISTEN\":1,\"CLOSE_WAIT\":4}}" ]
+	# live, the kernel walks the descriptors (BPF's iterator), and finds them by the sockets' own namespace
+	run -0 --separate-stderr "$TCPWATCH" --netns "$TCPLAB_NS" --summary --json --duration 0.5
+	[ "$(head -n 1 <<<"$output" | jq -c '.owners[0]')" = "{\"pid\":$pid,\"comm\":\"leaky\",\"states\":{\"LISTEN\":1,\"CLOSE_WAIT\":4}}" ]
 	# and the host's own namespace holds none of them
 	run -0 "$TCPWATCH" --summary --once --json -p 32000
 	[ "$(jq -c '.states' <<<"$output")" = '{}' ]

@@ -96,4 +96,36 @@ struct tcp_sock {
 	__u32 segs_out;
 } CORE;
 
+/* For the iterator over every process's descriptors. */
+struct inode {
+	unsigned short i_mode;
+	unsigned long i_ino;
+} CORE;
+
+struct socket {
+	struct sock *sk;
+} CORE;
+
+struct file {
+	struct inode *f_inode;
+	void *private_data;	/* a socket's: its struct socket */
+} CORE;
+
+struct task_struct {
+	int tgid;
+} CORE;
+
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} CORE;
+
+struct bpf_iter__task_file {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	__u32 fd;
+	struct file *file;
+} CORE;
+
 #endif /* TRACER_KERNEL_BPF_H */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The owners of sockets, from /proc: one pass over every process's descriptors. */
+/*
+ * The owners of sockets: holders handed in by a walk of every process's
+ * descriptors (the kernel's iterator, or /proc), then sorted by inode.
+ */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -58,14 +61,84 @@ void proc_comm(int pid, char *comm, size_t len)
 			*c = '?';
 }
 
+static int by_inode(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+void owners_begin(struct owners *o)
+{
+	o->nholders = 0;
+	o->nprocs = 0;
+}
+
+int owners_add(struct owners *o, uint32_t inode, int pid, int fd)
+{
+	if (grow((void **)&o->holder, &o->holders_cap, o->nholders, sizeof(*o->holder)) < 0)
+		return -1;
+	o->holder[o->nholders++] = (struct holder){ inode, pid, fd, 0 };
+	if (o->nprocs > 0 && o->proc[o->nprocs - 1].pid == pid)
+		return 0; /* a process's descriptors come one after another */
+	if (grow((void **)&o->proc, &o->procs_cap, o->nprocs, sizeof(*o->proc)) < 0)
+		return -1;
+	o->proc[o->nprocs++].pid = pid;
+	return 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct owner_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The process of pid, which is there. */
+static unsigned proc_of(const struct owners *o, int pid)
+{
+	size_t lo = 0, hi = o->nprocs;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->proc[mid].pid <= pid)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (unsigned)lo;
+}
+
+void owners_end(struct owners *o)
+{
+	size_t kept = 0;
+
+	if (o->nholders == 0)
+		return; /* none (and no arrays yet, maybe) */
+	/* once each, by pid (a thread with descriptors of its own comes apart from its leader), and named */
+	qsort(o->proc, o->nprocs, sizeof(*o->proc), by_pid);
+	for (size_t i = 0; i < o->nprocs; i++)
+		if (kept == 0 || o->proc[kept - 1].pid != o->proc[i].pid)
+			o->proc[kept++] = o->proc[i];
+	o->nprocs = kept;
+	for (size_t i = 0; i < o->nprocs; i++)
+		proc_comm(o->proc[i].pid, o->proc[i].comm, sizeof(o->proc[i].comm));
+	for (size_t i = 0; i < o->nholders; i++)
+		o->holder[i].proc = proc_of(o, o->holder[i].pid);
+	qsort(o->holder, o->nholders, sizeof(*o->holder), by_inode);
+}
+
 /* The socket descriptors of process pid; -1 when memory is short (a process gone is none). */
 static int scan_process(struct owners *o, int pid)
 {
 	char path[64], link[64];
-	unsigned proc = (unsigned)o->nprocs;
 	struct dirent *d;
 	DIR *dir;
-	int found = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
 	dir = opendir(path);
@@ -79,35 +152,13 @@ static int scan_process(struct owners *o, int pid)
 			continue;
 		link[n] = '\0';
 		inode = socket_inode(link);
-		if (inode == 0)
-			continue;
-		if (grow((void **)&o->holder, &o->holders_cap, o->nholders, sizeof(*o->holder)) < 0) {
+		if (inode != 0 && owners_add(o, inode, pid, atoi(d->d_name)) < 0) {
 			closedir(dir);
 			return -1;
 		}
-		o->holder[o->nholders++] = (struct holder){ inode, pid, atoi(d->d_name), proc };
-		found = 1;
 	}
 	closedir(dir);
-	if (!found)
-		return 0;
-	if (grow((void **)&o->proc, &o->procs_cap, o->nprocs, sizeof(*o->proc)) < 0)
-		return -1;
-	o->proc[o->nprocs].pid = pid;
-	proc_comm(pid, o->proc[o->nprocs].comm, sizeof(o->proc[0].comm));
-	o->nprocs++;
 	return 0;
-}
-
-static int by_inode(const void *a, const void *b)
-{
-	const struct holder *x = a, *y = b;
-
-	if (x->inode != y->inode)
-		return x->inode < y->inode ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
 int owners_scan(struct owners *o)
@@ -117,8 +168,7 @@ int owners_scan(struct owners *o)
 
 	if (dir == NULL)
 		return -1;
-	o->nholders = 0;
-	o->nprocs = 0;
+	owners_begin(o);
 	while ((d = readdir(dir)) != NULL) {
 		int pid = atoi(d->d_name);
 
@@ -129,7 +179,7 @@ int owners_scan(struct owners *o)
 		}
 	}
 	closedir(dir);
-	qsort(o->holder, o->nholders, sizeof(*o->holder), by_inode);
+	owners_end(o);
 	return 0;
 }
 

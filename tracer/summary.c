@@ -516,7 +516,8 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 	if (dump_space(s, where) < 0)
 		return -1;
 	/* after the dump, every time: a holder may have forked, passed the descriptor on, or gone */
-	if (owners_scan(&s->owners) < 0)
+	if (s->cfg.owners ? s->cfg.owners(&s->owners, s->cfg.ns[where].inode, s->cfg.owners_ctx) < 0
+			  : owners_scan(&s->owners) < 0)
 		return -1;
 	if (need_proc_states(s) < 0 || table_reuse(new, s->dump.n) < 0)
 		return -1;

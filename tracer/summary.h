@@ -18,6 +18,10 @@
 #include "netns.h"
 #include "rfc.h"
 
+struct owners;
+/* Who holds the sockets of namespace netns, into o (owners_begin to owners_end); -1 (errno). */
+typedef int summary_owners_fn(struct owners *o, unsigned long netns, void *ctx);
+
 typedef int summary_wanted_fn(void *ctx, int family, const uint8_t *local, uint16_t lport,
 			      const uint8_t *remote, uint16_t rport);
 
@@ -28,6 +32,8 @@ struct summary_config {
 	int family;			/* AF_INET, AF_INET6; 0: both */
 	summary_wanted_fn *wanted;	/* the -p/-a filters */
 	void *wanted_ctx;
+	summary_owners_fn *owners;	/* NULL: every process's descriptors in /proc */
+	void *owners_ctx;
 	int json;			/* one object per namespace and interval; else text */
 	int screen;			/* text on a terminal: redraw in place */
 	int show;			/* --summary: the summaries; else only --leaks lines */

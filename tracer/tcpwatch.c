@@ -32,6 +32,7 @@
 #include "kernel.h"
 #include "ladder.h"
 #include "netns.h"
+#include "owners.h"
 #include "packets.h"
 #include "pcapng.h"
 #include "render.h"
@@ -1029,6 +1030,23 @@ static void kernel_filter_of(const struct options *opt, const unsigned long *ino
 	}
 }
 
+static int add_holder(uint32_t inode, int pid, int fd, void *ctx)
+{
+	return owners_add(ctx, inode, pid, fd);
+}
+
+/* The live summary's owners: the kernel walks every process's descriptors (no system call per descriptor). */
+static int kernel_owners(struct owners *o, unsigned long netns, void *ctx)
+{
+	struct watch *w = ctx;
+
+	owners_begin(o);
+	if (kernel_holders(w->kernel, netns, add_holder, o) < 0)
+		return -1;
+	owners_end(o);
+	return 0;
+}
+
 static struct summary *open_summary(const struct options *opt, struct watch *w, const int *diag_fd, int n)
 {
 	struct summary_config sc = {
@@ -1038,6 +1056,8 @@ static struct summary *open_summary(const struct options *opt, struct watch *w, 
 		.family = opt->family,
 		.wanted = summary_wanted,
 		.wanted_ctx = (void *)opt,
+		.owners = w->kernel ? kernel_owners : NULL, /* --once: /proc, no BPF */
+		.owners_ctx = w,
 		.json = opt->mode == RENDER_JSON,
 		.screen = isatty(STDOUT_FILENO),
 		.show = opt->summary,
@@ -1139,6 +1159,7 @@ static int watch(const struct options *opt)
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
 	kernel_filter_of(opt, inode, cfg.nwhere, &filter);
+	filter.holders = summarising(opt);
 	k = kernel_open(&filter, err, sizeof(err));
 	if (k == NULL)
 		errx(1, "%s", err);

@@ -57,4 +57,16 @@ struct bpf_record {
 	char comm[TASK_COMM_LEN]; /* the task's name; "" in softirq or a timer */
 };
 
+/*
+ * The iterator socket_holders writes one of these for every descriptor of
+ * every process that is a TCP socket of the namespace asked for: who holds
+ * which socket, as ss -p finds it in /proc, without a system call per
+ * descriptor.
+ */
+struct bpf_holder {
+	__u32 inode;		/* the socket's, as sock_diag gives it */
+	__u32 pid;		/* the process (tgid) */
+	__u32 fd;
+};
+
 #endif /* TRACER_TCPWATCH_H */
