@@ -22,7 +22,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I/usr/include/$(sh
               -Wall -Wextra -Wno-unused-parameter -Werror  # BPF_PROG leaves ctx unused
 # -isystem: the libraries' own headers are not held to our -Wpedantic.
 TRACE_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libbpf 2>/dev/null))
-TRACE_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lm
+TRACE_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lm -pthread
 COMMON   := common/lab.c
 HEADERS  := common/lab.h common/tcp_table.h $(wildcard tracer/*.h)
 SCRIPTS  := tcplab server-state.sh
@@ -116,7 +116,7 @@ check-sanitize: deps
 # from the seeds in fuzz/corpus/NAME (what they find is kept in build/fuzz/).
 FUZZ_SECONDS ?= 10
 FUZZERS   := replay segment diag record
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Itracer -Icommon
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Itracer -Icommon -pthread
 FUZZ_DEPS_replay  := tracer/replay.c tracer/ladder.c tracer/table.c common/lab.c
 FUZZ_DEPS_segment := tracer/packets.c tracer/netns.c
 FUZZ_DEPS_diag    := tracer/diag.c tracer/netns.c

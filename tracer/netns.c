@@ -74,7 +74,7 @@ int netns_socket(const char *name, int domain, int type, int protocol, char *err
 		snprintf(err, errlen, "no network namespace '%s' (%s: %s)", name, path, strerror(errno));
 		return -1;
 	}
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC); /* this thread's: others may be elsewhere */
 	if (self < 0 || setns(target, CLONE_NEWNET) < 0) {
 		snprintf(err, errlen, "cannot enter namespace '%s': %s", name, strerror(errno));
 		close(target);

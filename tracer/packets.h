@@ -55,9 +55,12 @@ typedef void packet_fn(const struct packet *p, const struct frame *f, void *ctx)
 /*
  * Capture in each of the n namespaces (names[i], "" for our own) the TCP
  * segments of family (0: both) from or to port (-1: any), filtered in the
- * kernel; NULL and err.
+ * kernel; NULL and err.  The set-up goes on in the background (the kernel
+ * takes its time over it): capture_ready waits for it.
  */
 struct capture *capture_open(const char *const *names, int n, int family, int port, char *err, size_t errlen);
+/* The set-up done: 0, or -1 and the first failure's cause in err (capture_close it then). */
+int capture_ready(struct capture *c, char *err, size_t errlen);
 /* Hand every segment received so far to fn. */
 void capture_read(struct capture *c, packet_fn *fn, void *ctx);
 /* Up to max descriptors to poll() for new segments (a block handed over); how many. */

@@ -28,7 +28,7 @@
 #define MAX_IFACES 64
 #define DROP_LOOKBACK 4096	/* held segments searched for a dropped one, newest first */
 #define DROP_SLACK_NS 20000ull	/* a copy may be stamped this much after its drop (the clocks disagree) */
-#define BLOCK_MAX 2048		/* the largest block we build */
+#define BLOCK_MAX 2048		/* room for the largest block we build (an EPB with its comments: under 600) */
 
 enum {
 	BLOCK_SHB = 0x0A0D0D0A,
@@ -153,7 +153,7 @@ static int write_header(struct pcap *pc)
 	return finish(pc, &k);
 }
 
-/* Interface i's block, numbered in the order written. */
+/* An interface's block, numbered in the order written. */
 static int write_iface(struct pcap *pc, struct iface *f)
 {
 	char name[160], about[200];

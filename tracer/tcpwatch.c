@@ -994,7 +994,7 @@ static void open_namespaces(struct watch *w, unsigned long *inode, int *diag_fd,
 	}
 	if (!capture)
 		return;
-	w->capture = capture_open(where, w->nns, w->opt->family, w->opt->port, err, sizeof(err));
+	w->capture = capture_open(where, w->nns, w->opt->family, w->opt->port, err, sizeof(err)); /* ready later */
 	if (w->capture == NULL)
 		errx(1, "%s", err);
 }
@@ -1164,6 +1164,8 @@ static int watch(const struct options *opt)
 	if (k == NULL)
 		errx(1, "%s", err);
 	w.kernel = k;
+	if (capture_ready(w.capture, err, sizeof(err)) < 0)
+		errx(1, "%s", err);
 	w.start_ns = mono_ns();
 	w.next_tick = w.start_ns;
 	if (summarising(opt))
