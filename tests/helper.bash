@@ -35,6 +35,19 @@ file_lab_up() {
 
 file_lab_down() { "$TCPLAB" down >/dev/null; }
 
+# tests_share_a_lab: the file's hooks for tests that watch one lab: up
+# before the first test, down after the last; after each test the lab is
+# reset and a watcher still running ended.
+# shellcheck disable=SC2317 # bats calls the hooks
+tests_share_a_lab() {
+	setup_file() { file_lab_up "$@"; }
+	teardown_file() { file_lab_down; }
+	teardown() {
+		"$TCPLAB" reset >/dev/null
+		end_watch
+	}
+}
+
 lab_reset() { "$TCPLAB" reset >/dev/null; }
 
 fresh_lab() {

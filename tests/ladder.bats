@@ -6,15 +6,7 @@
 load helper
 
 WORKLOAD="$PROJECT/tests/workload/sockets.py"
-
-setup_file() { file_lab_up; }
-
-teardown_file() { file_lab_down; }
-
-teardown() {
-	"$TCPLAB" reset >/dev/null
-	end_watch
-}
+tests_share_a_lab
 
 @test "one connection: every state on its lifeline, every segment once, numbered from each end's SYN" {
 	local out=$BATS_TEST_TMPDIR/out facts

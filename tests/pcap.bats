@@ -4,15 +4,7 @@
 # recording of the same run (tests/pcapagree.py).
 
 load helper
-
-setup_file() { file_lab_up; }
-
-teardown_file() { file_lab_down; }
-
-teardown() {
-	"$TCPLAB" reset >/dev/null
-	end_watch
-}
+tests_share_a_lab
 
 # agree PCAP JSON: what the capture says, once it agrees with the recording.
 agree() {

@@ -2,16 +2,7 @@
 # tcpwatch: the kernel's transitions, from its own BPF programs.
 
 load helper
-
-
-setup_file() { file_lab_up; }
-
-teardown_file() { file_lab_down; }
-
-teardown() {
-	"$TCPLAB" reset >/dev/null
-	end_watch
-}
+tests_share_a_lab
 
 # steps SIDE [FILE]: "OLD>NEW trigger / action" of SIDE's connection (not
 # its listener) in the JSON output, one per line.
