@@ -81,11 +81,17 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 	[[ $output == *"verified: SYN_SENT -> SYN_RECV"* ]]
 }
 
-@test "the tour on two hosts verifies every arrow" {
-	TCPLAB_NS=unused run -0 "$TCPLAB" tour --two-hosts
+@test "the tour on two hosts verifies every arrow; each walk's capture (--pcap) agrees with its recording" {
+	local dir=$BATS_TEST_TMPDIR/captures cap
+	mkdir "$dir"
+	TCPLAB_NS=unused run -0 "$TCPLAB" tour --two-hosts --pcap "$dir"
 	[[ $output == *"(two hosts, IPv4)"* ]]
 	[[ $output == *"tour: 11 of 11 states and 21 of 21 reachable arrows verified"* ]]
 	[[ $(ip netns list) != *tcplab-tour-* ]]
+	[ "$(find "$dir" -name '*.pcapng' | wc -l)" -eq "$(grep -Eo '\(([0-9]+) walks' <<<"$output" | tr -dc 0-9)" ]
+	for cap in "$dir"/*.pcapng; do
+		"$PROJECT/tests/pcapagree.py" "$cap" "${cap%.pcapng}.json" >/dev/null || { echo "$cap"; false; }
+	done
 }
 
 @test "down removes both hosts" {
