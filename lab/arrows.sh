@@ -395,16 +395,8 @@ cmd_arrow() {
 	while [[ ${1:-} == -* ]]; do
 		case $1 in
 		-6 | --ipv6) ipv6=1 ;;
-		--svg)
-			(($# >= 2)) || die_usage "arrow: --svg needs a FILE"
-			check_out_file --svg "$2" .svg
-			svg=$2
-			shift
-			;;
-		--pcap)
-			(($# >= 2)) || die_usage "arrow: --pcap needs a FILE"
-			check_out_file --pcap "$2" .pcapng
-			pcap=$2
+		--svg | --pcap)
+			record_option arrow "$@"
 			shift
 			;;
 		--via)

@@ -135,16 +135,8 @@ cmd_freeze() {
 		--rules-only) rules_only=1 ;;
 		--apply) apply=1 ;;
 		-6 | --ipv6) ipv6=1 ;;
-		--svg)
-			(($# >= 2)) || die_usage "freeze: --svg needs a FILE"
-			check_out_file --svg "$2" .svg
-			svg=$2
-			shift
-			;;
-		--pcap)
-			(($# >= 2)) || die_usage "freeze: --pcap needs a FILE"
-			check_out_file --pcap "$2" .pcapng
-			pcap=$2
+		--svg | --pcap)
+			record_option freeze "$@"
 			shift
 			;;
 		*) die_usage "freeze: unknown option '$1'" ;;

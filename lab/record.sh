@@ -24,6 +24,23 @@ check_out_file() {
 	[[ -d $dir && -w $dir ]] || die_usage "$opt $file: cannot write in '$dir'"
 }
 
+# record_option CMD OPTION FILE...: CMD's (freeze's, arrow's) --svg FILE or
+# --pcap FILE, checked, into the caller's svg or pcap.
+record_option() {
+	(($# >= 3)) || die_usage "$1: $2 needs a FILE"
+	# shellcheck disable=SC2034 # the caller's locals
+	case $2 in
+	--svg)
+		check_out_file --svg "$3" .svg
+		svg=$3
+		;;
+	--pcap)
+		check_out_file --pcap "$3" .pcapng
+		pcap=$3
+		;;
+	esac
+}
+
 # check_out_dir CMD OPTION DIR: a folder we can write in, or a usage error.
 check_out_dir() {
 	[[ -d $3 && -w $3 ]] || die_usage "$1: $2 $3: no folder we can write in"

@@ -323,6 +323,14 @@ static int parse_endpoint(const char *s, struct endpoint *e)
 	return parse_end_addr(host, e) < 0 || parse_port(colon + 1, &e->port) < 0 ? -1 : 0;
 }
 
+/* Option's FILE: not empty. */
+static const char *file_of(const char *option, const char *arg)
+{
+	if (*arg == '\0')
+		errx(EXIT_USAGE, "%s: which file?", option);
+	return arg;
+}
+
 static double parse_duration(const char *s)
 {
 	char *end;
@@ -677,14 +685,10 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			opt->ladder = 1;
 			break;
 		case 'y':
-			if (*optarg == '\0')
-				errx(EXIT_USAGE, "--ready: which file?");
-			opt->ready = optarg;
+			opt->ready = file_of("--ready", optarg);
 			break;
 		case 'w':
-			if (*optarg == '\0')
-				errx(EXIT_USAGE, "--pcap: which file?");
-			opt->pcap = optarg;
+			opt->pcap = file_of("--pcap", optarg);
 			break;
 		case 'n':
 			opt->conn = parse_count(optarg);
@@ -742,9 +746,7 @@ static void parse_options(int argc, char **argv, struct options *opt, int *list)
 			opt->all_netns = 1;
 			break;
 		case 'M':
-			if (*optarg == '\0')
-				errx(EXIT_USAGE, "--prometheus: which file?");
-			opt->prometheus = optarg;
+			opt->prometheus = file_of("--prometheus", optarg);
 			break;
 		case 'L':
 		case 'A':
