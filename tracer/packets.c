@@ -34,7 +34,8 @@
 #define BLOCKS 256			/* 8 MiB: 40k segments, 120 ms at 330k segments/s */
 #define FRAME_SIZE 256			/* V3 packs frames by their size; this only sizes the request */
 #define OFFSET_TRIES 16
-#define OFFSET_EVERY_NS 1000000000	/* the clocks' difference, taken again this often */
+#define SAMPLES 128			/* the clocks, read together at each read of the rings: more
+					   than a second of them, longer than a block waits */
 
 /*
  * The classic BPF program each socket runs on every frame, built for what
@@ -71,8 +72,12 @@ struct capture {
 	struct ring ring[MAX_NS];
 	int n;
 	struct filter filter;	/* every ring's */
-	int64_t real_minus_mono; /* to put the kernel's stamps on the tracepoint's clock */
-	int64_t offset_taken;	/* when, CLOCK_MONOTONIC */
+	struct clock_sample {
+		int64_t mono, real;
+	} sample[SAMPLES];	/* sample[k % SAMPLES], k < nsamples: to put the kernel's stamps on the
+				   tracepoint's clock */
+	uint64_t nsamples;
+	int64_t skew;		/* TCPWATCH_CLOCK_SKEW_NS */
 	unsigned long long drops;
 	uint64_t next_id;	/* the number of the next segment */
 };
@@ -159,20 +164,22 @@ static int64_t ts_ns(const struct timespec *t)
 }
 
 /*
- * CLOCK_REALTIME minus CLOCK_MONOTONIC, to put the kernel's stamps on the
- * tracepoint's clock.  One read of each may sit a preemption apart; of
- * OFFSET_TRIES reads of the realtime clock between two of the monotonic
- * one, the tightest pair is taken: it is right to half its width (tens of
- * nanoseconds).  The difference moves only when the clock is set (NTP's
- * slewing runs both alike), so it is taken again each OFFSET_EVERY_NS.
+ * The kernel stamps each frame with CLOCK_REALTIME, the tracepoint's steps
+ * are on CLOCK_MONOTONIC, and the two do not run alike: a clock being set
+ * right by small steps or a fast slew moves one and not the other (5 ms a
+ * second, seen here).  So both are read together at each read of the rings,
+ * and a stamp is put on the monotonic clock between the two samples around
+ * it.  One read of each may sit a preemption apart; of OFFSET_TRIES reads of
+ * the realtime clock between two of the monotonic one, the tightest pair is
+ * taken: it is right to half its width (tens of nanoseconds).
  * TCPWATCH_CLOCK_SKEW_NS, for tests, adds that many nanoseconds to every
  * segment's time: the story told must not change with a few microseconds
  * of disagreement between the clocks.
  */
-static int64_t real_minus_mono(int64_t *taken)
+static void take_sample(struct capture *c)
 {
-	int64_t best = 0, width = INT64_MAX;
-	const char *skew = getenv("TCPWATCH_CLOCK_SKEW_NS");
+	struct clock_sample *s = &c->sample[c->nsamples % SAMPLES];
+	int64_t width = INT64_MAX;
 
 	for (int i = 0; i < OFFSET_TRIES; i++) {
 		struct timespec m1, r, m2;
@@ -182,11 +189,31 @@ static int64_t real_minus_mono(int64_t *taken)
 		clock_gettime(CLOCK_MONOTONIC, &m2);
 		if (ts_ns(&m2) - ts_ns(&m1) < width) {
 			width = ts_ns(&m2) - ts_ns(&m1);
-			best = ts_ns(&r) - ts_ns(&m1) - width / 2;
-			*taken = ts_ns(&m2);
+			s->mono = ts_ns(&m1) + width / 2;
+			s->real = ts_ns(&r);
 		}
 	}
-	return best - (skew != NULL ? strtoll(skew, NULL, 10) : 0);
+	c->nsamples++;
+}
+
+/* A realtime stamp on the monotonic clock: between the samples around it, or by the nearest one's difference. */
+static int64_t mono_of(const struct capture *c, int64_t real)
+{
+	uint64_t oldest = c->nsamples > SAMPLES ? c->nsamples - SAMPLES : 0;
+	const struct clock_sample *after = NULL;
+
+	for (uint64_t k = c->nsamples; k-- > oldest;) {
+		const struct clock_sample *s = &c->sample[k % SAMPLES];
+
+		if (s->real <= real) {
+			if (after == NULL || after->real == s->real)
+				return s->mono + (real - s->real) + c->skew;
+			return s->mono + (int64_t)((double)(real - s->real) * (double)(after->mono - s->mono) /
+						   (double)(after->real - s->real)) + c->skew;
+		}
+		after = s;
+	}
+	return after->mono - (after->real - real) + c->skew; /* older than every sample */
 }
 
 /* The socket's ring: TPACKET_V3 blocks, mapped. */
@@ -255,7 +282,8 @@ struct capture *capture_open(const char *const *names, int n, int family, int po
 		free(c);
 		return NULL;
 	}
-	c->real_minus_mono = real_minus_mono(&c->offset_taken);
+	c->skew = getenv("TCPWATCH_CLOCK_SKEW_NS") ? strtoll(getenv("TCPWATCH_CLOCK_SKEW_NS"), NULL, 10) : 0;
+	take_sample(c);
 	build_filter(&c->filter, family, port);
 	for (c->n = 0; c->n < n; c->n++) {
 		struct ring *rg = &c->ring[c->n];
@@ -357,7 +385,7 @@ static void deliver(struct capture *c, int i, const struct tpacket3_hdr *h, pack
 	memset(&p, 0, sizeof(p));
 	if (packet_parse(f.bytes, f.caplen, &p) < 0)
 		return;
-	p.ns = (uint64_t)((int64_t)f.real_ns - c->real_minus_mono);
+	p.ns = (uint64_t)mono_of(c, (int64_t)f.real_ns);
 	p.where = i;
 	p.id = ++c->next_id;
 	fn(&p, &f, ctx);
@@ -388,11 +416,7 @@ static void read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 
 void capture_read(struct capture *c, packet_fn *fn, void *ctx)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (ts_ns(&now) - c->offset_taken > OFFSET_EVERY_NS)
-		c->real_minus_mono = real_minus_mono(&c->offset_taken);
+	take_sample(c); /* after every frame handed over so far was stamped */
 	for (int i = 0; i < c->n; i++)
 		read_one(c, i, fn, ctx);
 }
