@@ -12,7 +12,8 @@ PROGRAMS := server client tcpwatch
 TRACER   := tracer/tcpwatch.c tracer/table.c tracer/kernel.c tracer/render.c tracer/mem.c \
             tracer/rfc.c tracer/packets.c tracer/diag.c tracer/netns.c \
             tracer/diagram.c tracer/replay.c tracer/screen.c tracer/view.c tracer/record.c \
-            tracer/summary.c tracer/summary_out.c tracer/owners.c tracer/ladder.c tracer/pcapng.c
+            tracer/summary.c tracer/summary_out.c tracer/owners.c tracer/ladder.c tracer/pcapng.c \
+            tracer/walk.c
 # The BPF half: compiled by clang for the BPF target, CO-RE against the
 # running kernel's BTF, embedded in tcpwatch as bpftool's skeleton.
 CLANG    ?= clang
@@ -50,6 +51,15 @@ tracer/tcpwatch.bpf.o: tracer/tcpwatch.bpf.c tracer/kernel.bpf.h tracer/tcpwatch
 tracer/tcpwatch.skel.h: tracer/tcpwatch.bpf.o
 	$(BPFTOOL) gen skeleton $< name tcpwatch_bpf > $@
 
+# The summary's walks (iterators): a skeleton of their own, loaded only for a live summary.
+tracer/walk.bpf.o: tracer/walk.bpf.c tracer/kernel.bpf.h tracer/tcpwatch.h
+	@pkg-config --exists libbpf && command -v $(BPFTOOL) >/dev/null || { \
+		echo "make: tcpwatch needs libbpf-dev and bpftool: 'make deps' (as root) installs them" >&2; exit 2; }
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+tracer/walk.skel.h: tracer/walk.bpf.o
+	$(BPFTOOL) gen skeleton $< name walk_bpf > $@
+
 # The few kernel types the programs read, cut out of this machine's BTF
 # (bpftool gen min_core_btf), with the checksum (tracer/btfsum.h) of the BTF they came from:
 # when the running kernel's is the same, libbpf reads 7 KiB instead of
@@ -69,8 +79,9 @@ tracer/min_btf.h: tracer/tcpwatch.bpf.o tracer/btfsum
 	fi
 
 tracer/kernel.c: tracer/tcpwatch.skel.h tracer/min_btf.h
+tracer/walk.c: tracer/walk.skel.h
 
-tcpwatch: $(TRACER) $(HEADERS) tracer/tcpwatch.skel.h tracer/min_btf.h
+tcpwatch: $(TRACER) $(HEADERS) tracer/tcpwatch.skel.h tracer/walk.skel.h tracer/min_btf.h
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) common/lab.c \
 		$(LDFLAGS) $(TRACE_LIBS)
 
@@ -104,7 +115,7 @@ $(SAN_DIR)/client: client.c $(COMMON) $(HEADERS)
 	@mkdir -p $(SAN_DIR)
 	$(CC) $(WARN) $(SAN_FLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
-$(SAN_DIR)/tcpwatch: $(TRACER) $(COMMON) $(HEADERS) tracer/tcpwatch.skel.h tracer/min_btf.h
+$(SAN_DIR)/tcpwatch: $(TRACER) $(COMMON) $(HEADERS) tracer/tcpwatch.skel.h tracer/walk.skel.h tracer/min_btf.h
 	@mkdir -p $(SAN_DIR)
 	$(CC) $(WARN) $(SAN_FLAGS) $(CPPFLAGS) $(TRACE_CFLAGS) -o $@ $(TRACER) $(COMMON) $(LDFLAGS) $(TRACE_LIBS)
 
@@ -157,6 +168,7 @@ recordings: all
 
 clean:
 	rm -f $(PROGRAMS) bench/churn tracer/tcpwatch.bpf.o tracer/tcpwatch.skel.h tracer/tcpwatch.min.btf \
+		tracer/walk.bpf.o tracer/walk.skel.h \
 		tracer/min_btf.h tracer/btfsum
 	rm -rf build
 

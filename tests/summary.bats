@@ -13,6 +13,10 @@ teardown_file() { file_lab_down; }
 
 teardown() {
 	end_leaky
+	if [[ -n ${MIXED_PID:-} ]]; then
+		kill "$MIXED_PID" 2>/dev/null || true
+		wait_for 5 pid_gone "$MIXED_PID"
+	fi
 	end_watch
 	"$TCPLAB" reset >/dev/null
 	if [[ -n ${FOREIGN:-} ]]; then
@@ -139,6 +143,62 @@ end_leaky() {
 	# watching one, the other's sockets are not there at all
 	run -0 "$TCPWATCH" --netns "$FOREIGN" --summary --once --json
 	[ "$(jq -c .states <<<"$output")" = '{"LISTEN":1,"FIN_WAIT2":3,"CLOSE_WAIT":3,"TIME_WAIT":11}' ]
+	# live, the kernel's walk of each namespace (made inside it) counts the same
+	run -0 --separate-stderr "$TCPWATCH" --netns "$FOREIGN" --summary --json --duration 0.3
+	[ "$(head -n 1 <<<"$output" | jq -c '[.states, .owners[0].pid]')" = \
+		"[{\"LISTEN\":1,\"FIN_WAIT2\":3,\"CLOSE_WAIT\":3,\"TIME_WAIT\":11},${LEAKY_PID[$FOREIGN]}]" ]
+	run -0 --separate-stderr "$TCPWATCH" --netns "$TCPLAB_NS" --netns "$FOREIGN" --summary --json --duration 0.3
+	run -0 jq -r '"\(.netns) \(.states.CLOSE_WAIT) \(.states.TIME_WAIT) \(.owners[0].pid)"' <<<"$output"
+	[ "${lines[0]}" = "$TCPLAB_NS 7 30 ${LEAKY_PID[$TCPLAB_NS]}" ]
+	[ "${lines[1]}" = "$FOREIGN 3 11 ${LEAKY_PID[$FOREIGN]}" ]
+}
+
+# mixed_sockets: in the lab, what leaky makes (LISTEN, CLOSE_WAIT, FIN_WAIT2
+# and TIME_WAIT minisockets, IPv4) and, over IPv6 on the namespace's lo, a
+# request socket (SYN_RECV: a listener with TCP_DEFER_ACCEPT holds the
+# handshake's last ACK) and an accepted connection, held by one Python process
+# (closed by a reset when it ends: none is left in TIME_WAIT for the next test).
+mixed_sockets() {
+	start_leaky 5 7
+	ip netns exec "$TCPLAB_NS" /usr/bin/python3 - >"$BATS_TEST_TMPDIR/mixed" 3>&- <<'PY' &
+import socket, struct, time
+held = []
+for port, defer in ((32100, True), (32101, False)):
+    listener = socket.socket(socket.AF_INET6)
+    if defer:
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 30)
+    listener.bind(("::1", port))
+    listener.listen(8)
+    client = socket.create_connection(("::1", port), timeout=5)
+    held += [listener, client]
+    if not defer:
+        held.append(listener.accept()[0])
+for s in held:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+print("ready", flush=True)
+time.sleep(120)
+PY
+	MIXED_PID=$!
+	wait_for 10 grep -q '^ready' "$BATS_TEST_TMPDIR/mixed"
+}
+
+@test "--summary live walks the kernel's table: what sock_diag dumps, both families, requests and minisockets" {
+	local once live
+	mixed_sockets
+	sleep 1.2 # old enough for the kernel's record to date them
+	run -0 "$TCPWATCH" --netns "$TCPLAB_NS" --summary --once --json
+	once=$output
+	run -0 --separate-stderr "$TCPWATCH" --netns "$TCPLAB_NS" --summary --json --duration 0.3
+	live=$(head -n 1 <<<"$output")
+	[ "$(jq -c .states <<<"$once")" = \
+		'{"LISTEN":3,"SYN_RECV":1,"ESTABLISHED":3,"FIN_WAIT2":5,"CLOSE_WAIT":5,"TIME_WAIT":7}' ]
+	[ "$(jq -c .states <<<"$live")" = "$(jq -c .states <<<"$once")" ]
+	[ "$(jq -c .owners <<<"$live")" = "$(jq -c .owners <<<"$once")" ]
+	# the ages the kernel's record proves (CLOSE_WAIT: the peer's last segment; TIME_WAIT: its timer), as sock_diag's
+	jq -e --argjson once "$once" '.oldest.CLOSE_WAIT.age_s as $l | $once.oldest.CLOSE_WAIT.age_s as $o |
+		$l >= 1.0 and ($l - $o | fabs) < 0.5' <<<"$live"
+	jq -e --argjson once "$once" '.oldest.TIME_WAIT.age_s as $l | $once.oldest.TIME_WAIT.age_s as $o |
+		$l >= 1.0 and ($l - $o | fabs) < 0.5' <<<"$live"
 }
 
 @test "--summary finds the owner of sockets made in the namespace by a process living outside it" {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The few kernel types tcpwatch.bpf.c reads, as CO-RE sees them: only the
+ * The few kernel types tcpwatch.bpf.c and walk.bpf.c read, as CO-RE sees them: only the
  * fields used, named as in the kernel; libbpf moves each read to where the
  * running kernel's BTF (/sys/kernel/btf/vmlinux) says the field lies.
  */
@@ -41,9 +41,12 @@ struct sock_common {
 	struct in6_addr skc_v6_rcv_saddr;
 } CORE;
 
+struct socket;
+
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_protocol;
+	struct socket *sk_socket;	/* NULL once orphaned */
 } CORE;
 
 struct inet_sock {
@@ -52,6 +55,9 @@ struct inet_sock {
 
 struct inet_connection_sock {
 	__u8 icsk_retransmits;
+	struct {
+		__u32 lrcvtime;	/* jiffies: the last data received */
+	} icsk_ack;
 } CORE;
 
 struct request_sock {
@@ -94,16 +100,23 @@ struct tcp_sock {
 	__u32 rcv_nxt;
 	__u32 write_seq;
 	__u32 segs_out;
+	__u32 rcv_tstamp;	/* jiffies: the last ACK taken */
 } CORE;
 
 /* For the iterator over every process's descriptors. */
 struct inode {
-	unsigned short i_mode;
 	unsigned long i_ino;
 } CORE;
 
 struct socket {
+	short type;		/* SOCK_STREAM... */
 	struct sock *sk;
+} CORE;
+
+/* A socket's inode lies right after it (SOCK_INODE in the kernel). */
+struct socket_alloc {
+	struct socket socket;
+	struct inode vfs_inode;
 } CORE;
 
 struct file {
@@ -127,5 +140,23 @@ struct bpf_iter__task_file {
 	__u32 fd;
 	struct file *file;
 } CORE;
+
+/* For the iterator over every TCP socket of a namespace. */
+struct bpf_iter__tcp {
+	struct bpf_iter_meta *meta;
+	struct sock_common *sk_common;
+} CORE;
+
+struct timer_list {
+	unsigned long expires;	/* jiffies */
+} CORE;
+
+struct inet_timewait_sock {
+	struct sock_common __tw_common;
+	unsigned char tw_substate;	/* FIN_WAIT2 or TIME_WAIT */
+	struct timer_list tw_timer;
+} CORE;
+
+struct tcp_timewait_sock;
 
 #endif /* TRACER_KERNEL_BPF_H */

@@ -43,8 +43,6 @@ struct kernel {
 	struct tcpwatch_bpf *skel;
 	struct reasons drop, reset;
 	struct ring_buffer *ring;
-	uint8_t *buf;			/* what it wrote */
-	size_t buf_cap;
 	kernel_fn *fn;
 	void *ctx;
 };
@@ -139,8 +137,6 @@ struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errl
 		goto fail;
 	}
 	set_filters(k->skel, f);
-	/* the iterator only for a summary: it needs the whole of the kernel's BTF to load */
-	bpf_program__set_autoload(k->skel->progs.socket_holders, f->holders != 0);
 	loaded = tcpwatch_bpf__load(k->skel);
 	if (btf_fd >= 0)
 		close(btf_fd);
@@ -153,7 +149,6 @@ struct kernel *kernel_open(const struct kernel_filter *f, char *err, size_t errl
 		stage_error("the namespace map", errno, err, errlen);
 		goto fail;
 	}
-	/* every program loaded: the tracepoints', and the iterator when it is */
 	if (tcpwatch_bpf__attach(k->skel) < 0) {
 		stage_error("attaching to sock/inet_sock_set_state", errno, err, errlen);
 		goto fail;
@@ -223,62 +218,6 @@ unsigned long long kernel_skipped(struct kernel *k)
 	return sum;
 }
 
-/* Read what the iterator writes, whole, into k->buf; its length, or -1 (errno). */
-static ssize_t read_iterator(struct kernel *k, int fd)
-{
-	size_t n = 0;
-
-	for (;;) {
-		ssize_t got;
-
-		if (n == k->buf_cap) {
-			size_t cap = k->buf_cap ? k->buf_cap * 2 : 1u << 16;
-			uint8_t *more = realloc(k->buf, cap);
-
-			if (more == NULL) {
-				errno = ENOMEM;
-				return -1;
-			}
-			k->buf = more;
-			k->buf_cap = cap;
-		}
-		got = read(fd, k->buf + n, k->buf_cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return got < 0 ? -1 : (ssize_t)n;
-		n += (size_t)got;
-	}
-}
-
-int kernel_holders(struct kernel *k, unsigned long netns, holder_fn *fn, void *ctx)
-{
-	struct bpf_link *iter = k->skel->links.socket_holders;
-	ssize_t n;
-	int fd;
-
-	if (iter == NULL) {
-		errno = EINVAL; /* not asked for at kernel_open */
-		return -1;
-	}
-	k->skel->bss->owners_netns = (__u32)netns;
-	fd = bpf_iter_create(bpf_link__fd(iter));
-	if (fd < 0)
-		return -1;
-	n = read_iterator(k, fd);
-	close(fd);
-	if (n < 0)
-		return -1;
-	for (size_t at = 0; at + sizeof(struct bpf_holder) <= (size_t)n; at += sizeof(struct bpf_holder)) {
-		struct bpf_holder h;
-
-		memcpy(&h, k->buf + at, sizeof(h));
-		if (fn(h.inode, (int)h.pid, (int)h.fd, ctx) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Enum enum_name's names from the running kernel's BTF into rs (none if it has no BTF). */
 static void load_reasons(struct reasons *rs, const char *enum_name, const char *prefix)
 {
@@ -325,7 +264,6 @@ void kernel_close(struct kernel *k)
 	free_reasons(&k->drop);
 	free_reasons(&k->reset);
 	ring_buffer__free(k->ring);
-	free(k->buf);
 	tcpwatch_bpf__destroy(k->skel);
 	free(k);
 }

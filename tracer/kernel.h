@@ -20,7 +20,6 @@ struct kernel_filter {
 	int port;			/* -1: any */
 	int addr_family;		/* 0: any address */
 	uint8_t addr[16];
-	int holders;			/* load the iterator of kernel_holders too */
 };
 
 struct kernel;
@@ -43,13 +42,6 @@ unsigned long long kernel_skipped(struct kernel *k);
  * NOT_SPECIFIED...; "REASON(n)" where BTF has no name for it.
  */
 const char *kernel_reason(struct kernel *k, int reset, unsigned value);
-typedef int holder_fn(uint32_t inode, int pid, int fd, void *ctx);
-/*
- * Every descriptor of every process that is a TCP socket of namespace
- * netns, to fn (which returns -1 to stop), walked in the kernel: who holds
- * which socket.  -1 (errno) if the walk fails, or fn's -1.
- */
-int kernel_holders(struct kernel *k, unsigned long netns, holder_fn *fn, void *ctx);
 /* Detach and unload. */
 void kernel_close(struct kernel *k);
 

@@ -54,10 +54,44 @@ void netns_name(unsigned long ino, char *out, size_t len)
 	closedir(dir);
 }
 
+int netns_run(int nsfd, int (*fn)(void *ctx), void *ctx)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC); /* this thread's: others may be elsewhere */
+	int rc, saved;
+
+	if (self < 0)
+		return -1;
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		saved = errno;
+		close(self);
+		errno = saved;
+		return -1;
+	}
+	rc = fn(ctx);
+	saved = errno;
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* back to our own is always allowed: going on elsewhere would be worse */
+	close(self);
+	errno = saved;
+	return rc;
+}
+
+struct made_socket {
+	int domain, type, protocol;
+};
+
+static int make_socket(void *ctx)
+{
+	const struct made_socket *m = ctx;
+
+	return socket(m->domain, m->type, m->protocol);
+}
+
 int netns_socket(const char *name, int domain, int type, int protocol, char *err, size_t errlen)
 {
+	struct made_socket m = { domain, type, protocol };
 	char path[300];
-	int self, target, fd, saved;
+	int target, fd;
 
 	if (name == NULL || *name == '\0') {
 		fd = socket(domain, type, protocol);
@@ -74,25 +108,12 @@ int netns_socket(const char *name, int domain, int type, int protocol, char *err
 		snprintf(err, errlen, "no network namespace '%s' (%s: %s)", name, path, strerror(errno));
 		return -1;
 	}
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC); /* this thread's: others may be elsewhere */
-	if (self < 0 || setns(target, CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, "cannot enter namespace '%s': %s", name, strerror(errno));
-		close(target);
-		if (self >= 0)
-			close(self);
-		return -1;
-	}
-	fd = socket(domain, type, protocol);
-	saved = errno;
-	if (setns(self, CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, "cannot come back from namespace '%s': %s", name, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	} else if (fd < 0) {
-		snprintf(err, errlen, "socket in namespace '%s': %s", name, strerror(saved));
-	}
-	close(self);
+	errno = 0;
+	fd = netns_run(target, make_socket, &m);
+	if (fd < 0 && errno == 0)
+		errno = EINVAL;
+	if (fd < 0)
+		snprintf(err, errlen, "socket in namespace '%s': %s", name, strerror(errno));
 	close(target);
 	return fd;
 }

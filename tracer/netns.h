@@ -12,6 +12,11 @@ unsigned long netns_self_inode(void);
 /* How to name namespace ino: its ip netns name if it has one, else net:[INODE]. */
 void netns_name(unsigned long ino, char *out, size_t len);
 /*
+ * fn(ctx) run in the namespace nsfd names, by this thread alone, which then
+ * comes back to its own: fn's result, or -1 (errno) if it cannot go there.
+ */
+int netns_run(int nsfd, int (*fn)(void *ctx), void *ctx);
+/*
  * socket(domain, type, protocol) made inside NAME ("" or NULL: our own; a
  * path, starting with '/', for a namespace without a name); -1 and err.
  */

@@ -2,7 +2,7 @@
 /*
  * Which processes hold which sockets, as ss -p finds them: every
  * /proc/PID/fd/N that is "socket:[INODE]" (or the same walked in the
- * kernel, kernel_holders).  A socket held by several processes (a fork, a
+ * kernel, walk_holders).  A socket held by several processes (a fork, a
  * passed descriptor) has a holder for each.
  */
 #ifndef TRACER_OWNERS_H

@@ -5,6 +5,7 @@
  * kept current between dumps by the RFC's steps.  The counts are the dump's,
  * never the table's: the table only dates them.
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -22,12 +23,16 @@
 
 #define TIMEWAIT_MS 60000	/* TCP_TIMEWAIT_LEN: TIME_WAIT's timer starts there */
 #define JIFFY_MS 10		/* the coarsest tick (HZ=100): the kernel's ages may be one over */
+#define HUGE_PAGE (2u << 20)
+#define AHEAD 8			/* dumped sockets whose slots are fetched ahead of their turn */
 
 struct sock_key {
 	uint8_t family, pad;
-	uint16_t lport, rport;
+	uint16_t lport, rport, pad2;	/* 40 bytes: five words to hash */
 	uint8_t local[16], remote[16];
 };
+
+_Static_assert(sizeof(struct sock_key) == 40, "a key is five words");
 
 struct entry {
 	struct sock_key key;
@@ -73,13 +78,16 @@ struct summary {
 	uint64_t last_ns;	/* the last report's time; 0: none yet */
 };
 
-static uint32_t key_hash(const struct sock_key *k)
+/* A word at a time, each mixed in by a multiply (the table is probed twice per socket per interval). */
+static uint64_t key_hash(const struct sock_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
+	uint64_t w[sizeof(*k) / 8], h = 0;
 
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
+	memcpy(w, k, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 32;
+	}
 	return h;
 }
 
@@ -96,13 +104,29 @@ static void key_of(struct sock_key *k, int family, const uint8_t *local, uint16_
 	memcpy(k->remote, remote, n);
 }
 
+/* Zeroed memory for a table; a big one in huge pages (one TLB entry for 2 MiB of random probes). */
+static void *table_memory(size_t bytes)
+{
+	void *p;
+
+	if (bytes < 4 * HUGE_PAGE)
+		return calloc(1, bytes);
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	p = aligned_alloc(HUGE_PAGE, bytes);
+	if (p == NULL)
+		return NULL;
+	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
+	memset(p, 0, bytes);
+	return p;
+}
+
 static int table_init(struct table *t, size_t n)
 {
 	size_t cap = 64;
 
 	while (cap < 2 * n + 2)
 		cap *= 2;
-	t->slot = calloc(cap, sizeof(*t->slot));
+	t->slot = table_memory(cap * sizeof(*t->slot));
 	if (t->slot == NULL)
 		return -1;
 	t->cap = cap;
@@ -283,6 +307,8 @@ static void keep_sock(const struct diag_sock *d, void *ctx)
 	struct dumped *dump = ctx;
 	const struct summary *s = dump->s;
 
+	if (s->cfg.family && d->family != s->cfg.family)
+		return;
 	if (s->cfg.wanted && !s->cfg.wanted(s->cfg.wanted_ctx, d->family, d->local, d->lport, d->remote, d->rport))
 		return;
 	if (dump->n == dump->cap) {
@@ -307,11 +333,16 @@ static int dump_space(struct summary *s, int where)
 	s->dump.n = 0;
 	s->dump.failed = 0;
 	s->dump.s = s;
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		if (s->cfg.family && s->cfg.family != families[i])
-			continue;
-		if (diag_dump(s->cfg.diag_fd[where], families[i], keep_sock, &s->dump) < 0)
+	if (s->cfg.sockets) {
+		if (s->cfg.sockets(s->cfg.diag_fd[where], keep_sock, &s->dump, s->cfg.sockets_ctx) < 0)
 			return -1;
+	} else {
+		for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+			if (s->cfg.family && s->cfg.family != families[i])
+				continue;
+			if (diag_dump(s->cfg.diag_fd[where], families[i], keep_sock, &s->dump) < 0)
+				return -1;
+		}
 	}
 	if (s->dump.failed) {
 		errno = ENOMEM;
@@ -504,6 +535,19 @@ static void report_interval(struct summary *s, struct space *sp, struct ns_repor
 	r->seconds_total = sp->seconds_total;
 }
 
+/* Ask the memory for d's slots in both tables now: each is a random probe, and the dump is long. */
+static void fetch_ahead(const struct table *old, const struct table *new, const struct diag_sock *d)
+{
+	struct sock_key k;
+	uint64_t h;
+
+	key_of(&k, d->family, d->local, d->lport, d->remote, d->rport);
+	h = key_hash(&k);
+	__builtin_prefetch(&new->slot[h & (new->cap - 1)], 1);
+	if (old->cap)
+		__builtin_prefetch(&old->slot[h & (old->cap - 1)]);
+}
+
 /* One namespace: dump, date, count, tell. */
 static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall)
 {
@@ -516,7 +560,7 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 	if (dump_space(s, where) < 0)
 		return -1;
 	/* after the dump, every time: a holder may have forked, passed the descriptor on, or gone */
-	if (s->cfg.owners ? s->cfg.owners(&s->owners, s->cfg.ns[where].inode, s->cfg.owners_ctx) < 0
+	if (s->cfg.owners ? s->cfg.owners(&s->owners, s->cfg.owners_ctx) < 0
 			  : owners_scan(&s->owners) < 0)
 		return -1;
 	if (need_proc_states(s) < 0 || table_reuse(new, s->dump.n) < 0)
@@ -526,6 +570,8 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 		enum lab_state state = lab_state_of(d->state);
 		struct entry *e;
 
+		if (i + AHEAD < s->dump.n)
+			fetch_ahead(&sp->table, new, &s->dump.sock[i + AHEAD]);
 		if (state == LAB_UNKNOWN)
 			continue;
 		r.states[state]++;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The summary of the watched namespaces' sockets, for leaks and pile-ups:
- * each interval a sock_diag dump gives the kernel's own count of every
- * state, the owners (from the sockets' inodes, as ss -p finds them) and,
- * from the RFC's steps seen since tcpwatch started, how long each socket
+ * each interval a walk of the kernel's table (a BPF iterator; --once: a
+ * sock_diag dump) gives the kernel's own count of every state, the owners
+ * (from the sockets' inodes, as ss -p finds them) and, from the RFC's steps seen since tcpwatch started, how long each socket
  * has been in its state, how many entered TIME_WAIT and SYN_RECV, and how
  * long the states left lasted.  A socket older than tcpwatch is given the
  * age the kernel's record proves at least (time since the peer's last
@@ -15,12 +15,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diag.h"
 #include "netns.h"
 #include "rfc.h"
 
 struct owners;
-/* Who holds the sockets of namespace netns, into o (owners_begin to owners_end); -1 (errno). */
-typedef int summary_owners_fn(struct owners *o, unsigned long netns, void *ctx);
+/* Who holds which socket, into o (owners_begin to owners_end): the sockets' inodes pick theirs; -1 (errno). */
+typedef int summary_owners_fn(struct owners *o, void *ctx);
+
+/* Every TCP socket of the namespace socket diag_fd is in, both families, to fn; -1 (errno). */
+typedef int summary_sockets_fn(int diag_fd, diag_sock_fn *fn, void *fn_ctx, void *ctx);
 
 typedef int summary_wanted_fn(void *ctx, int family, const uint8_t *local, uint16_t lport,
 			      const uint8_t *remote, uint16_t rport);
@@ -32,6 +36,8 @@ struct summary_config {
 	int family;			/* AF_INET, AF_INET6; 0: both */
 	summary_wanted_fn *wanted;	/* the -p/-a filters */
 	void *wanted_ctx;
+	summary_sockets_fn *sockets;	/* NULL: a sock_diag dump of each family */
+	void *sockets_ctx;
 	summary_owners_fn *owners;	/* NULL: every process's descriptors in /proc */
 	void *owners_ctx;
 	int json;			/* one object per namespace and interval; else text */

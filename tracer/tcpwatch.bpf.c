@@ -452,38 +452,4 @@ ONE_PROGRAM(tcp_send_reset, send_reset, (sk, skb, reason), const struct sock *sk
 	    int reason)
 ONE_PROGRAM(tcp_receive_reset, receive_reset, (sk), const struct sock *sk)
 
-/*
- * Who holds which socket: every process's descriptors, walked in the
- * kernel (an iterator; the task_file one skips threads that share their
- * leader's table), and a holder written for each TCP socket of namespace
- * owners_netns.  User space sets it, then reads the iterator once.
- */
-__u32 owners_netns = 0;
-
-#define S_IFMT 00170000
-#define S_IFSOCK 0140000
-
-SEC("iter/task_file")
-int socket_holders(struct bpf_iter__task_file *ctx)
-{
-	/* the iterator's pointers are the kernel's own (BTF): read straight, no helper per field */
-	struct file *file = ctx->file;
-	struct task_struct *task = ctx->task;
-	struct bpf_holder h;
-	struct socket *sock;
-	struct sock *sk;
-
-	if (file == NULL || task == NULL || (file->f_inode->i_mode & S_IFMT) != S_IFSOCK)
-		return 0;
-	sock = file->private_data; /* a socket's file: its struct socket */
-	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
-	if (sk == NULL || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || netns_of_sock(sk) != owners_netns)
-		return 0;
-	h.inode = (__u32)file->f_inode->i_ino;
-	h.pid = (__u32)task->tgid;
-	h.fd = ctx->fd;
-	bpf_seq_write(ctx->meta->seq, &h, sizeof(h));
-	return 0;
-}
-
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

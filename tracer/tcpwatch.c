@@ -41,6 +41,7 @@
 #include "screen.h"
 #include "summary.h"
 #include "view.h"
+#include "walk.h"
 
 #define DEFAULT_SERVER "192.168.100.100:32000"
 #define DEFAULT_SERVER6 "[2001:db8::100]:32000" /* its twin, the server's end too by default */
@@ -120,6 +121,7 @@ struct watch {
 	struct capture *capture;
 	struct kernel *kernel;	/* for the names of the kernel's reasons */
 	struct summary *summary; /* --summary, --leaks: steps go there, not out */
+	struct walk *walk;	/* a live summary's walks of the kernel's tables */
 	struct pcap *pcap;	/* --pcap */
 	uint64_t next_tick;	/* the summary's next dump */
 	uint64_t start_ns;
@@ -231,18 +233,19 @@ static void usage(FILE *out)
 	fprintf(out,
 		"SUMMARY\n"
 		"      --summary          instead of the steps, each interval and namespace:\n"
-		"                         its sockets by state (the kernel's count, from\n"
-		"                         sock_diag), by owner (pid and comm of each process\n"
-		"                         holding one, as ss -p finds them; orphans and\n"
-		"                         timewait sockets under 'no process'), the oldest in\n"
-		"                         each state (age, ends, owner; '>=' when it is older\n"
-		"                         than tcpwatch: the age the kernel's record proves),\n"
-		"                         entries per second into each state and the time\n"
-		"                         spent in the states left (log2 us); a screen on a\n"
-		"                         terminal.  --json: an object per namespace, event\n"
-		"                         summary: time, netns (netns_pid and netns_comm for\n"
-		"                         one without a name), interval_s, states, owners,\n"
-		"                         oldest, rates, histograms\n"
+		"                         its sockets by state (the kernel's count: its table\n"
+		"                         walked by BPF; --once: sock_diag), by owner (pid and\n"
+		"                         comm of each process holding one, as ss -p finds\n"
+		"                         them; orphans and timewait sockets under 'no\n"
+		"                         process'), the oldest in each state (age, ends,\n"
+		"                         owner; '>=' when it is older than tcpwatch: the age\n"
+		"                         the kernel's record proves), entries per second\n"
+		"                         into each state and the time spent in the states\n"
+		"                         left (log2 us); a screen on a terminal.  --json:\n"
+		"                         an object per namespace, event summary: time,\n"
+		"                         netns (netns_pid and netns_comm for one without a\n"
+		"                         name), interval_s, states, owners, oldest, rates,\n"
+		"                         histograms\n"
 		"      --leaks S          a line for each socket S seconds or more in\n"
 		"                         CLOSE_WAIT or FIN_WAIT2: state, age, ends, pid,\n"
 		"                         comm, fd (--json: event leak), and one when it\n"
@@ -1038,15 +1041,22 @@ static int add_holder(uint32_t inode, int pid, int fd, void *ctx)
 }
 
 /* The live summary's owners: the kernel walks every process's descriptors (no system call per descriptor). */
-static int kernel_owners(struct owners *o, unsigned long netns, void *ctx)
+static int kernel_owners(struct owners *o, void *ctx)
 {
 	struct watch *w = ctx;
 
 	owners_begin(o);
-	if (kernel_holders(w->kernel, netns, add_holder, o) < 0)
+	if (walk_holders(w->walk, add_holder, o) < 0)
 		return -1;
 	owners_end(o);
 	return 0;
+}
+
+static int kernel_sockets(int diag_fd, diag_sock_fn *fn, void *fn_ctx, void *ctx)
+{
+	struct watch *w = ctx;
+
+	return walk_sockets(w->walk, diag_fd, fn, fn_ctx);
 }
 
 static struct summary *open_summary(const struct options *opt, struct watch *w, const int *diag_fd, int n)
@@ -1058,7 +1068,9 @@ static struct summary *open_summary(const struct options *opt, struct watch *w, 
 		.family = opt->family,
 		.wanted = summary_wanted,
 		.wanted_ctx = (void *)opt,
-		.owners = w->kernel ? kernel_owners : NULL, /* --once: /proc, no BPF */
+		.sockets = w->walk ? kernel_sockets : NULL, /* --once: sock_diag and /proc, no BPF */
+		.sockets_ctx = w,
+		.owners = w->walk ? kernel_owners : NULL,
 		.owners_ctx = w,
 		.json = opt->mode == RENDER_JSON,
 		.screen = isatty(STDOUT_FILENO),
@@ -1161,7 +1173,6 @@ static int watch(const struct options *opt)
 	if (w.rfc == NULL)
 		errx(1, "out of memory");
 	kernel_filter_of(opt, inode, cfg.nwhere, &filter);
-	filter.holders = summarising(opt);
 	k = kernel_open(&filter, err, sizeof(err));
 	if (k == NULL)
 		errx(1, "%s", err);
@@ -1170,8 +1181,12 @@ static int watch(const struct options *opt)
 		errx(1, "%s", err);
 	w.start_ns = mono_ns();
 	w.next_tick = w.start_ns;
-	if (summarising(opt))
+	if (summarising(opt)) {
+		w.walk = walk_open(err, sizeof(err));
+		if (w.walk == NULL)
+			errx(1, "%s", err);
 		w.summary = open_summary(opt, &w, diag_fd, cfg.nwhere);
+	}
 	if (opt->diagram) {
 		view_open(&view, opt->force_colour, opt->force_ascii);
 		w.view = &view;
@@ -1190,6 +1205,7 @@ static int watch(const struct options *opt)
 		view_close(w.view);
 	kernel_close(k);
 	summary_free(w.summary);
+	walk_close(w.walk);
 	rfc_free(w.rfc);
 	capture_close(w.capture);
 	for (int i = 0; i < cfg.nwhere; i++)

@@ -58,15 +58,29 @@ struct bpf_record {
 };
 
 /*
- * The iterator socket_holders writes one of these for every descriptor of
- * every process that is a TCP socket of the namespace asked for: who holds
- * which socket, as ss -p finds it in /proc, without a system call per
- * descriptor.
+ * The iterator socket_holders (walk.bpf.c) writes one of these for every
+ * descriptor of every process that is a stream socket: who holds which
+ * socket, as ss -p finds it in /proc, without a system call per descriptor.
  */
 struct bpf_holder {
 	__u32 inode;		/* the socket's, as sock_diag gives it */
 	__u32 pid;		/* the process (tgid) */
 	__u32 fd;
+};
+
+/*
+ * The iterator sockets (walk.bpf.c) writes one of these for every TCP
+ * socket of the namespace it was made in, what a sock_diag dump with
+ * tcp_info tells of it, both families in one walk.
+ */
+struct bpf_socket {
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 state;		/* kernel TCP_*, as sock_diag names it: a minisocket's substate, a request's SYN_RECV */
+	__u16 lport, rport;	/* host byte order */
+	__u32 inode;		/* its file's; 0 for none (orphans, minisockets, requests) */
+	__s32 last_heard_ms;	/* in CLOSE_WAIT and FIN_WAIT2, the time since a segment last came in; else -1 (or HZ unknown) */
+	__u32 expires_ms;	/* a minisocket's timer's time left; 0: none (full sockets: not told) */
+	__u8 local[16], remote[16]; /* network order; IPv4: the first 4 bytes */
 };
 
 #endif /* TRACER_TCPWATCH_H */
