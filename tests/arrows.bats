@@ -232,7 +232,7 @@ ss_words() {
 	# a capture per walk, beside its picture, that says what the walk's recording says
 	[ "$(find "$dir" -name '*.pcapng' | wc -l)" -eq "$walks" ]
 	for cap in "$dir"/*.pcapng; do
-		"$PROJECT/tests/pcapagree.py" "$cap" "${cap%.pcapng}.json" >/dev/null || { echo "$cap"; false; }
+		pcap_agree "$cap" "${cap%.pcapng}.json"
 	done
 }
 

@@ -107,6 +107,22 @@ record_connection() {
 	stop_watch "$WATCH_PID"
 }
 
+# pcap_agree CAPTURE RECORDING: tests/pcapagree.py holds a capture against
+# the recording of the same run; what it says in $output.  When they
+# disagree, why, and both in full (a run's files are gone once it ends).
+# shellcheck disable=SC2154 # bats' run sets status and output
+pcap_agree() {
+	run "$PROJECT/tests/pcapagree.py" "$1" "$2"
+	((status == 0)) && return 0
+	echo "$output"
+	echo "--- $1:"
+	tshark -r "$1" -o tcp.relative_sequence_numbers:FALSE -T fields -e frame.time_epoch -e frame.interface_name \
+		-e tcp.srcport -e tcp.dstport -e tcp.flags.str -e tcp.seq -e tcp.ack -e frame.comment 2>&1 || true
+	echo "--- $2:"
+	cat "$2"
+	return 1
+}
+
 # expect_log NAME PATTERN [SECONDS]: wait for a started program to print PATTERN.
 expect_log() {
 	local name=$1 pattern=$2 seconds=${3:-$WAIT_TIMEOUT}

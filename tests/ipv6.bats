@@ -103,7 +103,7 @@ EOF
 	[[ $output == *"  after   client: CLOSING $CLIENT6 $SERVER6"* ]]
 	[[ $output == *"  kernel  $CLIENT6 -> $SERVER6   FIN_WAIT1 -> CLOSING"* ]]
 	[[ $output == *"verified: FIN_WAIT1 -> CLOSING"* ]]
-	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$BATS_TEST_TMPDIR/closing.json"
+	pcap_agree "$cap" "$BATS_TEST_TMPDIR/closing.json"
 	facts=$output
 	echo "$facts"
 	jq -e '.packets >= 5 and .drops >= 1 and .steps >= 5' <<<"$facts"

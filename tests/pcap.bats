@@ -8,7 +8,7 @@ tests_share_a_lab
 
 # agree PCAP JSON: what the capture says, once it agrees with the recording.
 agree() {
-	run -0 "$PROJECT/tests/pcapagree.py" "$1" "$2"
+	pcap_agree "$1" "$2"
 	echo "$output"
 }
 

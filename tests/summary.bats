@@ -111,6 +111,26 @@ end_leaky() {
 	[ "$(sort -u <<<"$output")" = "null null" ]
 }
 
+@test "--leaks: a leak whose socket goes with no step (a timewait socket killed) ends as gone; the others stay told once" {
+	local out=$BATS_TEST_TMPDIR/out
+	start_leaky 40 0
+	start_watch --netns "$TCPLAB_NS" --leaks 1 --json -p 32000 --interval 0.3
+	wait_for 10 bash -c "[ \$(grep -c '\"event\":\"leak\".*FIN_WAIT2' '$out') -ge 40 ]"
+	# the orphans' ends are timewait sockets: the kernel kills them with no state change to trace
+	ip netns exec "$TCPLAB_NS" ss -K -tan state fin-wait-2 src 192.168.100.51 >/dev/null
+	wait_for 5 bash -c "[ \$(grep -c '\"event\":\"leak_end\".*FIN_WAIT2' '$out') -ge 40 ]"
+	sleep 1 # three more walks, with the table swept of them
+	stop_watch
+	run -0 jq -r 'select(.event == "leak_end" and .state == "FIN_WAIT2") | .new' "$out"
+	[ "${#lines[@]}" -eq 40 ]
+	[ "$(sort -u <<<"$output")" = null ]
+	# each of leaky's CLOSE_WAIT sockets told once, still in the table after the sweep, none ended
+	run -0 jq -r 'select(.state == "CLOSE_WAIT") | "\(.event) \(.remote)"' "$out"
+	[ "${#lines[@]}" -eq 40 ]
+	[ "$(cut -d' ' -f1 <<<"$output" | sort -u)" = leak ]
+	[ "$(cut -d' ' -f2 <<<"$output" | sort -u | wc -l)" -eq 40 ]
+}
+
 @test "--summary live: entries into TIME_WAIT, exact ages and time in the states left, from the steps" {
 	local out=$BATS_TEST_TMPDIR/out n=20
 	start_watch --netns "$TCPLAB_NS" --summary --json -p 32000 --interval 0.5

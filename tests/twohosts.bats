@@ -90,7 +90,7 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 	[[ $(ip netns list) != *tcplab-tour-* ]]
 	[ "$(find "$dir" -name '*.pcapng' | wc -l)" -eq "$(grep -Eo '\(([0-9]+) walks' <<<"$output" | tr -dc 0-9)" ]
 	for cap in "$dir"/*.pcapng; do
-		"$PROJECT/tests/pcapagree.py" "$cap" "${cap%.pcapng}.json" >/dev/null || { echo "$cap"; false; }
+		pcap_agree "$cap" "${cap%.pcapng}.json"
 	done
 }
 
@@ -118,7 +118,7 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 @test "two hosts: --pcap: each host's copy on its own interface, the step that sent it on one, the step it caused on the other" {
 	local out=$BATS_TEST_TMPDIR/out cap=$BATS_TEST_TMPDIR/run.pcapng facts
 	record_connection --netns "$TCPLAB_NS" --netns "$(client_ns)" --pcap "$cap"
-	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$out"
+	pcap_agree "$cap" "$out"
 	facts=$output
 	echo "$facts"
 	jq -e --arg s "$TCPLAB_NS/eth0" --arg c "$(client_ns)/eth0" \
@@ -128,7 +128,7 @@ rules_on() { ip netns exec "$1" iptables -S INPUT | grep -c -- "tcplab " || true
 @test "two hosts: tcplab freeze SYN_RECV --pcap: the client's copy of the SYN,ACK is dropped, the server's is not" {
 	local cap=$BATS_TEST_TMPDIR/synrecv.pcapng facts
 	run -0 "$TCPLAB" freeze --pcap "$cap" SYN_RECV
-	run -0 "$PROJECT/tests/pcapagree.py" "$cap" "$BATS_TEST_TMPDIR/synrecv.json"
+	pcap_agree "$cap" "$BATS_TEST_TMPDIR/synrecv.json"
 	facts=$output
 	echo "$facts"
 	jq -e '.drops >= 1' <<<"$facts"

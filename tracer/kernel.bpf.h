@@ -109,7 +109,6 @@ struct inode {
 } CORE;
 
 struct socket {
-	short type;		/* SOCK_STREAM... */
 	struct sock *sk;
 } CORE;
 

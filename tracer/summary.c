@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The summary's bookkeeping: per watched namespace a table of its sockets
- * (state, since when, whether that is exact), made again from each dump and
- * kept current between dumps by the RFC's steps.  The counts are the dump's,
+ * (state, since when, whether that is exact), brought to each dump (what it
+ * no longer has is swept out) and kept current between dumps by the RFC's
+ * steps.  The counts are the dump's,
  * never the table's: the table only dates them.
  */
 #include <sys/mman.h>
@@ -38,6 +39,7 @@ struct entry {
 	struct sock_key key;
 	int8_t state;		/* enum lab_state; LAB_CLOSED: gone */
 	uint8_t used, exact, leak;
+	uint32_t dump;		/* the last dump that had it (0: none yet) */
 	uint64_t since_ns;
 	struct report_holder leak_holder; /* who held it when it was told as a leak */
 };
@@ -50,7 +52,7 @@ struct table {
 /* One watched namespace. */
 struct space {
 	struct table table;
-	struct table spare;	/* the last table but one, its memory kept for the next */
+	uint32_t dumps;		/* dumps made so far */
 	uint64_t entered[LAB_STATES];	/* since the last report */
 	uint32_t hist[LAB_STATES][HIST_BUCKETS];
 	uint64_t entered_total[LAB_STATES]; /* since the start */
@@ -134,19 +136,6 @@ static int table_init(struct table *t, size_t n)
 	return 0;
 }
 
-/* t empty, with room for n: its own memory again when that is enough (no page to fault in anew). */
-static int table_reuse(struct table *t, size_t n)
-{
-	if (t->slot != NULL && t->cap >= 2 * n + 2 && t->cap <= 8 * n + 64) {
-		memset(t->slot, 0, t->cap * sizeof(*t->slot));
-		t->n = 0;
-		return 0;
-	}
-	free(t->slot);
-	t->slot = NULL;
-	return table_init(t, n);
-}
-
 /* The slot of k, a new one (used == 0 until the caller fills it) if none. */
 static struct entry *table_slot(const struct table *t, const struct sock_key *k)
 {
@@ -168,11 +157,12 @@ static struct entry *table_find(const struct table *t, const struct sock_key *k)
 	return e->used ? e : NULL;
 }
 
-static int table_grow(struct table *t)
+/* t, moved into a table with room for n entries. */
+static int table_resize(struct table *t, size_t n)
 {
 	struct table bigger;
 
-	if (table_init(&bigger, t->cap) < 0)
+	if (table_init(&bigger, n) < 0)
 		return -1;
 	for (size_t i = 0; i < t->cap; i++) {
 		if (t->slot[i].used) {
@@ -185,12 +175,21 @@ static int table_grow(struct table *t)
 	return 0;
 }
 
+/*
+ * Room in t for a dump of n sockets, made at once rather than by doubling
+ * as they come (most are in it already: the rest grow it); -1 when memory is short.
+ */
+static int table_room(struct table *t, size_t n)
+{
+	return 2 * n + 2 <= t->cap ? 0 : table_resize(t, n > t->n ? n : t->n);
+}
+
 /* k's entry, added (zeroed but for the key; *fresh = 1) when there is none; NULL when memory is short. */
 static struct entry *table_add(struct table *t, const struct sock_key *k, int *fresh)
 {
 	struct entry *e;
 
-	if (2 * (t->n + 1) > t->cap && table_grow(t) < 0)
+	if (2 * (t->n + 1) > t->cap && table_resize(t, t->cap) < 0)
 		return NULL;
 	e = table_slot(t, k);
 	*fresh = !e->used;
@@ -202,6 +201,31 @@ static struct entry *table_add(struct table *t, const struct sock_key *k, int *f
 		t->n++;
 	}
 	return e;
+}
+
+/*
+ * Empty slot i, moving back the entries after it that would no longer be
+ * found (linear probing's deletion): slot i then holds the next entry to
+ * look at, or nothing.
+ */
+static void table_delete(struct table *t, size_t i)
+{
+	size_t mask = t->cap - 1, j = i;
+
+	t->n--;
+	for (;;) {
+		size_t home;
+
+		t->slot[i].used = 0;
+		do {
+			j = (j + 1) & mask;
+			if (!t->slot[j].used)
+				return;
+			home = key_hash(&t->slot[j].key) & mask;
+		} while (i <= j ? (i < home && home <= j) : (i < home || home <= j));
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
 }
 
 static double wall_time(void)
@@ -351,30 +375,30 @@ static int dump_space(struct summary *s, int where)
 	return 0;
 }
 
-/* The entry of a dumped socket in the new table, dated from the old one or from the kernel's record. */
-static struct entry *date_sock(struct summary *s, int where, struct table *old, struct table *new,
-			       const struct diag_sock *d, enum lab_state state, uint64_t now_ns)
+/* The entry of a dumped socket, dated by the steps seen (it is in the table) or from the kernel's record. */
+static struct entry *date_sock(struct summary *s, int where, const struct diag_sock *d, enum lab_state state,
+			       uint64_t now_ns)
 {
+	struct space *sp = &s->space[where];
 	struct sock_key k;
-	struct entry *e, *was;
+	struct entry *e;
 	int fresh;
 
 	key_of(&k, d->family, d->local, d->lport, d->remote, d->rport);
-	e = table_add(new, &k, &fresh);
-	if (e == NULL || !fresh)
+	e = table_add(&sp->table, &k, &fresh);
+	if (e == NULL || e->dump == sp->dumps)
 		return e; /* no memory; or a second socket of the same ends (listeners with SO_REUSEPORT) */
-	was = table_find(old, &k);
-	if (was != NULL && was->state == state) {
-		*e = *was;
+	e->dump = sp->dumps;
+	if (!fresh && e->state == state)
 		return e;
-	}
-	if (was != NULL) {
-		leak_over(s, where, was, now_ns, state);
+	if (!fresh) {
+		leak_over(s, where, e, now_ns, state);
 		e->since_ns = now_ns; /* the step is on its way (each comes 0.1 s late) */
 	} else {
 		e->since_ns = now_ns - (uint64_t)proven_age_ms(d, state) * 1000000u;
 	}
 	e->state = (int8_t)state;
+	e->exact = 0;
 	return e;
 }
 
@@ -514,14 +538,17 @@ static int gather_comms(struct summary *s, struct ns_report *r)
 	return 0;
 }
 
-/* Leaks told whose socket the dump no longer has. */
-static void leaks_gone(struct summary *s, int where, struct table *old, const struct table *new, uint64_t now_ns)
+/* Out of the table, what the last dump no longer has (a leak told of it is over). */
+static void sweep(struct summary *s, int where, uint64_t now_ns)
 {
-	for (size_t i = 0; i < old->cap; i++) {
-		struct entry *e = &old->slot[i];
+	struct space *sp = &s->space[where];
+	struct table *t = &sp->table;
 
-		if (e->used && e->leak && table_find(new, &e->key) == NULL)
-			leak_over(s, where, e, now_ns, LAB_UNKNOWN);
+	for (size_t i = 0; i < t->cap; i++) {
+		while (t->slot[i].used && t->slot[i].dump != sp->dumps) {
+			leak_over(s, where, &t->slot[i], now_ns, LAB_UNKNOWN);
+			table_delete(t, i);
+		}
 	}
 }
 
@@ -535,17 +562,13 @@ static void report_interval(struct summary *s, struct space *sp, struct ns_repor
 	r->seconds_total = sp->seconds_total;
 }
 
-/* Ask the memory for d's slots in both tables now: each is a random probe, and the dump is long. */
-static void fetch_ahead(const struct table *old, const struct table *new, const struct diag_sock *d)
+/* Ask the memory for d's slot now: each is a random probe, and the dump is long. */
+static void fetch_ahead(const struct table *t, const struct diag_sock *d)
 {
 	struct sock_key k;
-	uint64_t h;
 
 	key_of(&k, d->family, d->local, d->lport, d->remote, d->rport);
-	h = key_hash(&k);
-	__builtin_prefetch(&new->slot[h & (new->cap - 1)], 1);
-	if (old->cap)
-		__builtin_prefetch(&old->slot[h & (old->cap - 1)]);
+	__builtin_prefetch(&t->slot[key_hash(&k) & (t->cap - 1)], 1);
 }
 
 /* One namespace: dump, date, count, tell. */
@@ -553,7 +576,6 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 {
 	struct space *sp = &s->space[where];
 	struct ns_report r = { .time = wall, .netns = s->cfg.ns[where].name, .netns_pid = s->cfg.ns[where].pid };
-	struct table *new = &sp->spare, made;
 
 	if (r.netns_pid)
 		proc_comm(r.netns_pid, r.netns_comm, sizeof(r.netns_comm));
@@ -563,20 +585,21 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 	if (s->cfg.owners ? s->cfg.owners(&s->owners, s->cfg.owners_ctx) < 0
 			  : owners_scan(&s->owners) < 0)
 		return -1;
-	if (need_proc_states(s) < 0 || table_reuse(new, s->dump.n) < 0)
+	if (need_proc_states(s) < 0 || table_room(&sp->table, s->dump.n) < 0)
 		return -1;
+	sp->dumps++;
 	for (size_t i = 0; i < s->dump.n; i++) {
 		const struct diag_sock *d = &s->dump.sock[i];
 		enum lab_state state = lab_state_of(d->state);
 		struct entry *e;
 
 		if (i + AHEAD < s->dump.n)
-			fetch_ahead(&sp->table, new, &s->dump.sock[i + AHEAD]);
+			fetch_ahead(&sp->table, &s->dump.sock[i + AHEAD]);
 		if (state == LAB_UNKNOWN)
 			continue;
 		r.states[state]++;
 		count_owners(s, &r, d, state);
-		e = date_sock(s, where, &sp->table, new, d, state, now_ns);
+		e = date_sock(s, where, d, state, now_ns);
 		if (e == NULL) {
 			errno = ENOMEM;
 			return -1;
@@ -584,10 +607,7 @@ static int tick_space(struct summary *s, int where, uint64_t now_ns, double wall
 		consider_oldest(s, &r, e, d, now_ns);
 		check_leak(s, where, e, d, now_ns, wall);
 	}
-	leaks_gone(s, where, &sp->table, new, now_ns);
-	made = *new;
-	sp->spare = sp->table;
-	sp->table = made;
+	sweep(s, where, now_ns);
 	report_interval(s, sp, &r, now_ns);
 	if (s->cfg.show) {
 		if (gather_owners(s, &r) < 0)
@@ -645,7 +665,6 @@ void summary_free(struct summary *s)
 		return;
 	for (int i = 0; s->space && i < s->cfg.nwhere; i++) {
 		free(s->space[i].table.slot);
-		free(s->space[i].spare.slot);
 	}
 	free(s->space);
 	owners_free(&s->owners);

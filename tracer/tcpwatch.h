@@ -59,7 +59,7 @@ struct bpf_record {
 
 /*
  * The iterator socket_holders (walk.bpf.c) writes one of these for every
- * descriptor of every process that is a stream socket: who holds which
+ * descriptor of every process that is a socket: who holds which
  * socket, as ss -p finds it in /proc, without a system call per descriptor.
  */
 struct bpf_holder {

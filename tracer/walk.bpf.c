@@ -16,8 +16,6 @@
 #include "tcpwatch.h"
 
 #define AF_INET 2
-#define AF_INET6 10
-#define SOCK_STREAM 1
 #define TCP_SYN_RECV 3
 #define TCP_FIN_WAIT2 5
 #define TCP_TIME_WAIT 6
@@ -107,10 +105,10 @@ int sockets(struct bpf_iter__tcp *ctx)
 /*
  * Who holds which socket: every process's descriptors, walked in the
  * kernel (the task_file iterator skips threads that share their leader's
- * table), and a holder written for each stream socket.  Not a line of the
- * socket itself is read (each would be a miss): user space keeps those
- * whose inode the socket walk names, so another namespace's, or a UNIX
- * stream's, are left there.
+ * table), and a holder written for each socket.  Not a line of the socket
+ * itself is read (each would be a miss, its inode's number the one read):
+ * user space keeps those whose inode the socket walk names, so another
+ * namespace's, a UDP or a UNIX socket, are left there.
  */
 SEC("iter/task_file")
 int socket_holders(struct bpf_iter__task_file *ctx)
@@ -119,12 +117,9 @@ int socket_holders(struct bpf_iter__task_file *ctx)
 	struct file *file = ctx->file;
 	struct task_struct *task = ctx->task;
 	struct bpf_holder h;
-	struct socket *sock;
 
-	if (file == NULL || task == NULL)
-		return 0;
-	sock = bpf_sock_from_file(file); /* by the file's operations: no read of its inode */
-	if (sock == NULL || sock->type != SOCK_STREAM)
+	/* a socket by the file's operations: not a line of it read */
+	if (file == NULL || task == NULL || bpf_sock_from_file(file) == NULL)
 		return 0;
 	h.inode = (__u32)file->f_inode->i_ino;
 	h.pid = (__u32)task->tgid;

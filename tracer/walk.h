@@ -24,8 +24,8 @@ struct walk *walk_open(char *err, size_t errlen);
 int walk_sockets(struct walk *w, int fd, diag_sock_fn *fn, void *ctx);
 typedef int holder_fn(uint32_t inode, int pid, int fd, void *ctx);
 /*
- * Every descriptor of every process that is a stream socket (of any
- * namespace and family: the inodes walk_sockets gives pick the TCP ones),
+ * Every descriptor of every process that is a socket (of any namespace,
+ * family and type: the inodes walk_sockets gives pick the TCP ones),
  * to fn (which returns -1 to stop): who holds which socket.  -1 (errno) if
  * the walk fails, or fn's -1.
  */
