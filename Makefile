@@ -43,22 +43,17 @@ server: server.c $(COMMON) $(HEADERS)
 client: client.c $(COMMON) $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ client.c $(COMMON) $(LDFLAGS)
 
-tracer/tcpwatch.bpf.o: tracer/tcpwatch.bpf.c tracer/kernel.bpf.h tracer/tcpwatch.h
+# Two BPF objects: tcpwatch.bpf.c (the tracer), and walk.bpf.c (the summary's
+# iterators, a skeleton of its own, loaded only for a live summary).
+tracer/%.bpf.o: tracer/%.bpf.c tracer/kernel.bpf.h tracer/tcpwatch.h
 	@pkg-config --exists libbpf && command -v $(BPFTOOL) >/dev/null || { \
 		echo "make: tcpwatch needs libbpf-dev and bpftool: 'make deps' (as root) installs them" >&2; exit 2; }
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-tracer/tcpwatch.skel.h: tracer/tcpwatch.bpf.o
-	$(BPFTOOL) gen skeleton $< name tcpwatch_bpf > $@
+tracer/%.skel.h: tracer/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-# The summary's walks (iterators): a skeleton of their own, loaded only for a live summary.
-tracer/walk.bpf.o: tracer/walk.bpf.c tracer/kernel.bpf.h tracer/tcpwatch.h
-	@pkg-config --exists libbpf && command -v $(BPFTOOL) >/dev/null || { \
-		echo "make: tcpwatch needs libbpf-dev and bpftool: 'make deps' (as root) installs them" >&2; exit 2; }
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-tracer/walk.skel.h: tracer/walk.bpf.o
-	$(BPFTOOL) gen skeleton $< name walk_bpf > $@
+.SECONDARY: tracer/tcpwatch.bpf.o tracer/walk.bpf.o
 
 # The few kernel types the programs read, cut out of this machine's BTF
 # (bpftool gen min_core_btf), with the checksum (tracer/btfsum.h) of the BTF they came from:
