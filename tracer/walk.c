@@ -77,10 +77,9 @@ static ssize_t read_run(struct walk *w, int fd)
 	}
 }
 
-/* A run of the iterator link, read whole; its length, or -1 (errno). */
-static ssize_t run(struct walk *w, int link_fd)
+/* The run of iterator fd (-1: none made), read whole and closed; its length, or -1 (errno). */
+static ssize_t read_walk(struct walk *w, int fd)
 {
-	int fd = bpf_iter_create(link_fd);
 	ssize_t n;
 
 	if (fd < 0)
@@ -121,12 +120,8 @@ int walk_sockets(struct walk *w, int fd, diag_sock_fn *fn, void *ctx)
 	iter = netns_run(nsfd, make_socket_walk, w);
 	saved = errno;
 	close(nsfd);
-	if (iter < 0) {
-		errno = saved;
-		return -1;
-	}
-	n = read_run(w, iter);
-	close(iter);
+	errno = saved;
+	n = read_walk(w, iter);
 	if (n < 0)
 		return -1;
 	for (size_t at = 0; at + sizeof(struct bpf_socket) <= (size_t)n; at += sizeof(struct bpf_socket)) {
@@ -144,7 +139,7 @@ int walk_holders(struct walk *w, holder_fn *fn, void *ctx)
 {
 	ssize_t n;
 
-	n = run(w, bpf_link__fd(w->skel->links.socket_holders));
+	n = read_walk(w, bpf_iter_create(bpf_link__fd(w->skel->links.socket_holders)));
 	if (n < 0)
 		return -1;
 	for (size_t at = 0; at + sizeof(struct bpf_holder) <= (size_t)n; at += sizeof(struct bpf_holder)) {
