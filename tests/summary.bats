@@ -16,6 +16,7 @@ teardown() {
 	if [[ -n ${MIXED_PID:-} ]]; then
 		kill "$MIXED_PID" 2>/dev/null || true
 		wait_for 5 pid_gone "$MIXED_PID"
+		ip netns exec "$TCPLAB_NS" ss -K -tan "src [::1]" >/dev/null
 	fi
 	end_watch
 	"$TCPLAB" reset >/dev/null
@@ -176,8 +177,8 @@ end_leaky() {
 # mixed_sockets: in the lab, what leaky makes (LISTEN, CLOSE_WAIT, FIN_WAIT2
 # and TIME_WAIT minisockets, IPv4) and, over IPv6 on the namespace's lo, a
 # request socket (SYN_RECV: a listener with TCP_DEFER_ACCEPT holds the
-# handshake's last ACK) and an accepted connection, held by one Python process
-# (closed by a reset when it ends: none is left in TIME_WAIT for the next test).
+# handshake's last ACK), an accepted connection, held by one Python process
+# (closed by a reset when it ends), and a TIME_WAIT (killed in teardown).
 mixed_sockets() {
 	start_leaky 5 7
 	ip netns exec "$TCPLAB_NS" /usr/bin/python3 - >"$BATS_TEST_TMPDIR/mixed" 3>&- <<'PY' &
@@ -195,6 +196,15 @@ for port, defer in ((32100, True), (32101, False)):
         held.append(listener.accept()[0])
 for s in held:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+listener = socket.socket(socket.AF_INET6)
+listener.bind(("::1", 32102))
+listener.listen(1)
+client = socket.create_connection(("::1", 32102), timeout=5)
+server = listener.accept()[0]
+client.close()                   # first: its end waits in TIME_WAIT
+server.recv(1)
+server.close()
+listener.close()
 print("ready", flush=True)
 time.sleep(120)
 PY
@@ -211,7 +221,7 @@ PY
 	run -0 --separate-stderr "$TCPWATCH" --netns "$TCPLAB_NS" --summary --json --duration 0.3
 	live=$(head -n 1 <<<"$output")
 	[ "$(jq -c .states <<<"$once")" = \
-		'{"LISTEN":3,"SYN_RECV":1,"ESTABLISHED":3,"FIN_WAIT2":5,"CLOSE_WAIT":5,"TIME_WAIT":7}' ]
+		'{"LISTEN":3,"SYN_RECV":1,"ESTABLISHED":3,"FIN_WAIT2":5,"CLOSE_WAIT":5,"TIME_WAIT":8}' ]
 	[ "$(jq -c .states <<<"$live")" = "$(jq -c .states <<<"$once")" ]
 	[ "$(jq -c .owners <<<"$live")" = "$(jq -c .owners <<<"$once")" ]
 	# the ages the kernel's record proves (CLOSE_WAIT: the peer's last segment; TIME_WAIT: its timer), as sock_diag's

@@ -156,6 +156,4 @@ struct inet_timewait_sock {
 	struct timer_list tw_timer;
 } CORE;
 
-struct tcp_timewait_sock;
-
 #endif /* TRACER_KERNEL_BPF_H */

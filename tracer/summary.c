@@ -25,6 +25,8 @@
 #define TIMEWAIT_MS 60000	/* TCP_TIMEWAIT_LEN: TIME_WAIT's timer starts there */
 #define JIFFY_MS 10		/* the coarsest tick (HZ=100): the kernel's ages may be one over */
 #define HUGE_PAGE (2u << 20)
+#define LEAK_TOLD 1		/* a leak line was written for it */
+#define LEAK_GONE 2		/* and the last walk did not have it: its step, 0.1 s late, may say where it went */
 #define AHEAD 8			/* dumped sockets whose slots are fetched ahead of their turn */
 
 struct sock_key {
@@ -38,7 +40,8 @@ _Static_assert(sizeof(struct sock_key) == 40, "a key is five words");
 struct entry {
 	struct sock_key key;
 	int8_t state;		/* enum lab_state; LAB_CLOSED: gone */
-	uint8_t used, exact, leak;
+	uint8_t used, exact;
+	uint8_t leak;		/* LEAK_TOLD, LEAK_GONE; 0: none told */
 	uint32_t dump;		/* the last dump that had it (0: none yet) */
 	uint64_t since_ns;
 	struct report_holder leak_holder; /* who held it when it was told as a leak */
@@ -389,6 +392,8 @@ static struct entry *date_sock(struct summary *s, int where, const struct diag_s
 	if (e == NULL || e->dump == sp->dumps)
 		return e; /* no memory; or a second socket of the same ends (listeners with SO_REUSEPORT) */
 	e->dump = sp->dumps;
+	if (e->leak == LEAK_GONE)
+		e->leak = LEAK_TOLD;
 	if (!fresh && e->state == state)
 		return e;
 	if (!fresh) {
@@ -455,7 +460,7 @@ static void check_leak(struct summary *s, int where, struct entry *e, const stru
 	if (s->cfg.leak_s <= 0 || e->leak || !is_leak_state(e->state) ||
 	    (double)age_of(e, now_ns) < s->cfg.leak_s * 1e9)
 		return;
-	e->leak = 1;
+	e->leak = LEAK_TOLD;
 	holder_of(&s->owners, d->inode, &e->leak_holder);
 	sock_of_key(&r, &e->key);
 	r.state = e->state;
@@ -538,7 +543,11 @@ static int gather_comms(struct summary *s, struct ns_report *r)
 	return 0;
 }
 
-/* Out of the table, what the last dump no longer has (a leak told of it is over). */
+/*
+ * Out of the table, what the last dump no longer has.  A leak told is kept
+ * one interval more: the step that ended it (CLOSE_WAIT -> LAST_ACK, say)
+ * comes 0.1 s late and tells where it went; if none came, it is over as gone.
+ */
 static void sweep(struct summary *s, int where, uint64_t now_ns)
 {
 	struct space *sp = &s->space[where];
@@ -546,6 +555,10 @@ static void sweep(struct summary *s, int where, uint64_t now_ns)
 
 	for (size_t i = 0; i < t->cap; i++) {
 		while (t->slot[i].used && t->slot[i].dump != sp->dumps) {
+			if (t->slot[i].leak == LEAK_TOLD) {
+				t->slot[i].leak = LEAK_GONE;
+				break;
+			}
 			leak_over(s, where, &t->slot[i], now_ns, LAB_UNKNOWN);
 			table_delete(t, i);
 		}

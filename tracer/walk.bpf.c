@@ -59,8 +59,6 @@ int sockets(struct bpf_iter__tcp *ctx)
 {
 	const struct sock_common *skc = ctx->sk_common;
 	struct bpf_socket s = {};
-	const struct tcp_timewait_sock *tw;
-	const struct tcp_sock *tp;
 
 	if (skc == NULL)
 		return 0;
@@ -80,23 +78,21 @@ int sockets(struct bpf_iter__tcp *ctx)
 	if (s.state == TCP_NEW_SYN_RECV) {
 		s.state = TCP_SYN_RECV;
 	} else if (s.state == TCP_TIME_WAIT) {
-		const struct inet_timewait_sock *itw;
+		/* read as what its state says it is: bpf_skc_to_tcp_timewait_sock fails for IPv6 built as a module */
+		const struct inet_timewait_sock *tw = (const void *)skc;
 		__s64 left;
 
-		tw = bpf_skc_to_tcp_timewait_sock((void *)skc);
-		if (tw == NULL)
-			return 0;
-		itw = (const void *)tw;
-		s.state = itw->tw_substate;
-		left = ms_of_jiffies((__s64)(itw->tw_timer.expires - bpf_jiffies64()));
+		s.state = BPF_CORE_READ(tw, tw_substate);
+		left = ms_of_jiffies((__s64)(BPF_CORE_READ(tw, tw_timer.expires) - bpf_jiffies64()));
 		s.expires_ms = left > 0 ? (__u32)left : 0;
 	} else {
-		tp = bpf_skc_to_tcp_sock((void *)skc);
-		if (tp == NULL)
-			return 0;
-		if (s.state == TCP_CLOSE_WAIT || s.state == TCP_FIN_WAIT2)
+		/* a full TCP socket (its protocol is all the helper asks): read straight; never left out of the count */
+		const struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)skc);
+
+		if (tp != NULL && (s.state == TCP_CLOSE_WAIT || s.state == TCP_FIN_WAIT2))
 			s.last_heard_ms = last_heard_ms(tp); /* what dates a leak older than tcpwatch */
-		s.inode = inode_of(tp);
+		if (tp != NULL)
+			s.inode = inode_of(tp);
 	}
 	bpf_seq_write(ctx->meta->seq, &s, sizeof(s));
 	return 0;
