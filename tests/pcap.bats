@@ -6,9 +6,10 @@
 load helper
 tests_share_a_lab
 
-# agree PCAP JSON: what the capture says, once it agrees with the recording.
+# agree PCAP JSON: what the capture says, once it agrees with the recording
+# (when not, why on stderr, which bats shows, and the status).
 agree() {
-	pcap_agree "$1" "$2"
+	pcap_agree "$1" "$2" >&2 || return
 	echo "$output"
 }
 
@@ -49,4 +50,34 @@ agree() {
 		jq -e --argjson n "$drops" '.drops == $n and .packets == $n
 			and all(.comments[]; index("dropped: NETFILTER_DROP") != null)' <<<"$facts"
 	done
+}
+
+# refused_connect: a connect() from the client's address to the server's end, where
+# nothing listens: a SYN, an RST back.
+refused_connect() {
+	ip netns exec "$TCPLAB_NS" python3 -c '
+import socket
+s = socket.socket()
+s.bind(("192.168.100.51", 0))
+try:
+    s.connect(("192.168.100.100", 32000))
+except ConnectionRefusedError:
+    pass'
+}
+
+@test "a kernel that hands the segments over late (0.7 s, a timer a busy machine keeps waiting): every step still waits for its segments, the last ones too" {
+	local out=$BATS_TEST_TMPDIR/out cap=$BATS_TEST_TMPDIR/late.pcapng facts
+	# steps told while the watch goes on
+	TCPWATCH_RETIRE_MS=700 record_connection --netns "$TCPLAB_NS" --pcap "$cap"
+	facts=$(agree "$cap" "$out")
+	jq -e '.packets == 7 and .steps == 14 and all(.comments[]; length == 2)' <<<"$facts"
+	# a watch stopped at once, its segments still in the kernel's block
+	TCPWATCH_RETIRE_MS=700 start_watch --json --segments -p 32000 --netns "$TCPLAB_NS" --pcap "$cap"
+	refused_connect
+	stop_watch
+	facts=$(agree "$cap" "$out")
+	# the SYN dropped where nothing listens, the RST back: both in the capture
+	jq -e '.packets == 2 and .steps == 2 and .drops == 1' <<<"$facts"
+	jq -e '.comments == [["client CLOSED -> SYN_SENT (active OPEN / snd SYN)", "dropped: NO_SOCKET"],
+		["client SYN_SENT -> CLOSED (rcv RST / delete TCB)"]]' <<<"$facts"
 }

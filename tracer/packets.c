@@ -59,6 +59,8 @@ struct ring {
 	int fd;
 	uint8_t *map;		/* BLOCKS blocks of BLOCK_SIZE */
 	unsigned next;		/* the block to read next */
+	uint64_t last_ns;	/* the stamp of the last segment read (CLOCK_MONOTONIC) */
+	uint64_t read_to;	/* every segment the kernel took before this is read */
 	/* its set-up, in a thread of its own */
 	struct capture *of;
 	char name[320];		/* the namespace */
@@ -78,6 +80,7 @@ struct capture {
 				   tracepoint's clock */
 	uint64_t nsamples;
 	int64_t skew;		/* TCPWATCH_CLOCK_SKEW_NS */
+	unsigned retire_ms;	/* CAPTURE_RETIRE_MS, or TCPWATCH_RETIRE_MS */
 	unsigned long long drops;
 	uint64_t next_id;	/* the number of the next segment */
 };
@@ -225,7 +228,7 @@ static int map_ring(struct ring *rg, char *err, size_t errlen)
 		.tp_block_nr = BLOCKS,
 		.tp_frame_size = FRAME_SIZE,
 		.tp_frame_nr = BLOCK_SIZE / FRAME_SIZE * BLOCKS,
-		.tp_retire_blk_tov = CAPTURE_RETIRE_MS,
+		.tp_retire_blk_tov = rg->of->retire_ms,
 	};
 	void *map;
 
@@ -283,6 +286,9 @@ struct capture *capture_open(const char *const *names, int n, int family, int po
 		return NULL;
 	}
 	c->skew = getenv("TCPWATCH_CLOCK_SKEW_NS") ? strtoll(getenv("TCPWATCH_CLOCK_SKEW_NS"), NULL, 10) : 0;
+	/* for tests: a kernel that hands a block over as late as a busy machine's timer may */
+	c->retire_ms = getenv("TCPWATCH_RETIRE_MS") ? (unsigned)strtoul(getenv("TCPWATCH_RETIRE_MS"), NULL, 10)
+						   : CAPTURE_RETIRE_MS;
 	take_sample(c);
 	build_filter(&c->filter, family, port);
 	for (c->n = 0; c->n < n; c->n++) {
@@ -383,12 +389,36 @@ static void deliver(struct capture *c, int i, const struct tpacket3_hdr *h, pack
 	struct packet p;
 
 	memset(&p, 0, sizeof(p));
+	p.ns = (uint64_t)mono_of(c, (int64_t)f.real_ns);
+	c->ring[i].last_ns = p.ns;
 	if (packet_parse(f.bytes, f.caplen, &p) < 0)
 		return;
-	p.ns = (uint64_t)mono_of(c, (int64_t)f.real_ns);
 	p.where = i;
 	p.id = ++c->next_id;
 	fn(&p, &f, ctx);
+}
+
+/*
+ * Has namespace i's kernel taken a segment we have not read: a block handed
+ * over, or segments in the block it is filling (its count is in our memory
+ * too; the kernel hands that block over only when it is full or its timer
+ * says)?
+ */
+static int ring_pending(const struct ring *rg)
+{
+	const struct tpacket_block_desc *bd = (const void *)(rg->map + (size_t)rg->next * BLOCK_SIZE);
+
+	if (__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)
+		return 1;
+	return __atomic_load_n(&bd->hdr.bh1.num_pkts, __ATOMIC_RELAXED) != 0;
+}
+
+int capture_pending(const struct capture *c)
+{
+	for (int i = 0; i < c->n; i++)
+		if (ring_pending(&c->ring[i]))
+			return 1;
+	return 0;
 }
 
 /* Every block namespace i's kernel has handed over, read and given back. */
@@ -412,6 +442,14 @@ static void read_one(struct capture *c, int i, packet_fn *fn, void *ctx)
 		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		rg->next = (rg->next + 1) % BLOCKS;
 	}
+	/*
+	 * What is left was taken after the last segment read, or, if nothing
+	 * is, after this read began (the clocks' sample, taken before it).
+	 */
+	if (!ring_pending(rg))
+		rg->read_to = (uint64_t)c->sample[(c->nsamples - 1) % SAMPLES].mono;
+	else if (rg->last_ns > rg->read_to)
+		rg->read_to = rg->last_ns;
 }
 
 void capture_read(struct capture *c, packet_fn *fn, void *ctx)
@@ -419,6 +457,16 @@ void capture_read(struct capture *c, packet_fn *fn, void *ctx)
 	take_sample(c); /* after every frame handed over so far was stamped */
 	for (int i = 0; i < c->n; i++)
 		read_one(c, i, fn, ctx);
+}
+
+uint64_t capture_read_to(const struct capture *c)
+{
+	uint64_t to = UINT64_MAX;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->ring[i].read_to < to)
+			to = c->ring[i].read_to;
+	return to;
 }
 
 int capture_pollfds(const struct capture *c, struct pollfd *out, int max)

@@ -14,9 +14,9 @@ enum { TCP_FL_FIN = 0x01, TCP_FL_SYN = 0x02, TCP_FL_RST = 0x04, TCP_FL_ACK = 0x1
 
 #define CAPTURE_SNAPLEN 128	/* the bytes of a segment kept: its headers; the filter cuts the rest */
 /*
- * A block of the ring not yet full is handed over this long after its first
- * segment (32 blocks: 0.64 s of them, for a watcher a busy machine keeps off
- * the CPU); a watcher that ends waits this long for the last segments.
+ * A block of the ring not yet full is handed over at most this long after
+ * its first segment, when the kernel's timer runs on time: a watcher that
+ * ends waits for the last segments until capture_pending says none are left.
  */
 #define CAPTURE_RETIRE_MS 20
 
@@ -63,6 +63,13 @@ struct capture *capture_open(const char *const *names, int n, int family, int po
 int capture_ready(struct capture *c, char *err, size_t errlen);
 /* Hand every segment received so far to fn. */
 void capture_read(struct capture *c, packet_fn *fn, void *ctx);
+/* 1 if a segment the kernel has taken is not read yet (some are, until it hands their block over). */
+int capture_pending(const struct capture *c);
+/*
+ * The time (CLOCK_MONOTONIC) before which every segment the kernel took has
+ * been read, as of the last capture_read: a late block holds it back.
+ */
+uint64_t capture_read_to(const struct capture *c);
 /* Up to max descriptors to poll() for new segments (a block handed over); how many. */
 int capture_pollfds(const struct capture *c, struct pollfd *out, int max);
 /* The name of interface ifindex of watched namespace where into name; -1 if it is gone. */

@@ -1163,7 +1163,7 @@ uint64_t rfc_next_due(const struct rfc *r)
 
 void rfc_flush(struct rfc *r, uint64_t now, int all)
 {
-	uint64_t limit = all ? UINT64_MAX : now - lookahead(r);
+	uint64_t limit = all ? UINT64_MAX : now > lookahead(r) ? now - lookahead(r) : 0;
 
 	for (;;) {
 		const struct packet *p = r->ring_done < r->ring_in ? segment_at(r, r->ring_done) : NULL;

@@ -57,6 +57,13 @@
  * and the one it sent (at most 60 ms after it).
  */
 #define PCAP_HOLD_NS 300000000ull
+/*
+ * At the end: the segments the kernel has taken are read before the last
+ * round, however late its timer hands them over (each step of the wait
+ * 5 ms, at most 2 s of them: a wire that never stops is cut there).
+ */
+#define LAST_WAIT_NS 5000000L
+#define LAST_WAITS 400
 
 enum { EXIT_LOST = 3 };
 
@@ -808,23 +815,54 @@ static int live_keys(struct view *v)
 	return key == 'q' ? -1 : 0;
 }
 
-/* One round: the kernel's steps, the wire, then what is old enough to tell; -1 on a failure. */
-static int read_round(struct kernel *k, struct watch *w, int all)
+/* The kernel's steps, then the wire: the segments taken before the steps are read; -1 on a failure. */
+static int read_kernel(struct kernel *k, struct watch *w)
 {
-	uint64_t now;
-
 	if (kernel_drain(k, on_event, w) < 0 && errno != EINTR && errno != EAGAIN) {
 		warn("reading the BPF ring buffer");
 		return -1;
 	}
 	capture_read(w->capture, on_packet, w);
+	return 0;
+}
+
+/* One round: what the kernel has, then what is old enough to tell; -1 on a failure. */
+static int read_round(struct kernel *k, struct watch *w, int all)
+{
+	uint64_t now;
+
+	if (read_kernel(k, w) < 0)
+		return -1;
+	/* a step waits for the segments it names, however late the kernel hands them over */
 	now = mono_ns();
+	if (capture_read_to(w->capture) < now)
+		now = capture_read_to(w->capture);
 	rfc_flush(w->rfc, now, all);
-	if (w->pcap && pcap_write(w->pcap, all ? UINT64_MAX : now - PCAP_HOLD_NS) < 0) {
+	if (w->pcap && pcap_write(w->pcap, all ? UINT64_MAX : now > PCAP_HOLD_NS ? now - PCAP_HOLD_NS : 0) < 0) {
 		warn("--pcap %s", w->opt->pcap);
 		return -1;
 	}
 	return flush_stdout(); /* once a round: each line out within 10 ms, not a write each */
+}
+
+/*
+ * The last round, told once every segment the kernel took before the steps
+ * read is read too: a step or a drop never ends the recording without its
+ * segment.  A drop is traced after its segment was captured, so a segment
+ * still in the kernel's block is seen pending after the drain.  Nothing is
+ * told while it waits: a drop told before its segment is read would not
+ * find it.
+ */
+static int read_last(struct kernel *k, struct watch *w)
+{
+	for (int n = 0; n < LAST_WAITS; n++) {
+		nanosleep(&(struct timespec){ 0, LAST_WAIT_NS }, NULL); /* a segment on its way in */
+		if (read_kernel(k, w) < 0)
+			return -1;
+		if (!capture_pending(w->capture))
+			break;
+	}
+	return read_round(k, w, 1);
 }
 
 /* Anything lost on the way is said, and is the exit status. */
@@ -934,9 +972,7 @@ static int watch_loop(struct kernel *k, struct watch *w)
 		nanosleep(&pause, NULL);
 		wait_for_work(k, w, deadline);
 	}
-	/* the last segments: the kernel hands over a block not yet full only so late */
-	nanosleep(&(struct timespec){ 0, (CAPTURE_RETIRE_MS + 5) * 1000000L }, NULL);
-	if (read_round(k, w, 1) < 0)
+	if (read_last(k, w) < 0)
 		return 1;
 	return report_loss(k, w);
 }
